@@ -1,0 +1,127 @@
+//! One error type for the whole core, each variant with a stable code.
+//!
+//! Codes are part of the public contract: the CLI prints `error[CODE]`,
+//! Python raises a `TranshipError` subclass with `.code`, Node rejects with
+//! `err.code`, Kotlin and Swift receive a typed error carrying `code`.
+
+use crate::digest::Digest;
+
+/// Result with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in tranship.
+///
+/// Messages say what was expected and what was found; [`Error::code`]
+/// gives the stable, machine-readable code.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A reference could not be parsed or violates a naming rule.
+    #[error("invalid reference `{input}`: {reason}")]
+    InvalidReference {
+        /// The text as given.
+        input: String,
+        /// Which part is wrong, and why.
+        reason: String,
+    },
+    /// A digest string is malformed or uses an unknown algorithm.
+    #[error("invalid digest `{input}`: {reason}")]
+    InvalidDigest {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Content does not hash to the digest it was expected to have.
+    #[error("digest mismatch: expected {expected}, content hashes to {actual}")]
+    DigestMismatch {
+        /// The digest the content was expected to have.
+        expected: Digest,
+        /// The digest the content actually has.
+        actual: Digest,
+    },
+    /// A manifest is not well-formed for its kind.
+    #[error("invalid manifest: {0}")]
+    InvalidManifest(String),
+    /// A media type is known but not usable here, or not known at all.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// A schema1 signature is malformed or does not verify.
+    #[error("invalid signature: {0}")]
+    InvalidSignature(String),
+    /// A platform string or object is malformed.
+    #[error("invalid platform `{input}`: {reason}")]
+    InvalidPlatform {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No entry of an index matches the requested platform.
+    #[error("no manifest for platform {wanted}; the index offers: {available}")]
+    PlatformNotFound {
+        /// The requested platform, normalised.
+        wanted: String,
+        /// The platforms the index lists, comma-separated.
+        available: String,
+    },
+    /// Input exceeds a configured limit (size, count or nesting depth).
+    #[error("{what} exceeds the limit: {found} > {limit}")]
+    LimitExceeded {
+        /// What was measured.
+        what: &'static str,
+        /// The measured value.
+        found: u64,
+        /// The configured limit.
+        limit: u64,
+    },
+    /// Reading or writing a file or stream failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The stable code of this error, e.g. `INVALID_REFERENCE`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidReference { .. } => "INVALID_REFERENCE",
+            Error::InvalidDigest { .. } => "INVALID_DIGEST",
+            Error::DigestMismatch { .. } => "DIGEST_MISMATCH",
+            Error::InvalidManifest(_) => "INVALID_MANIFEST",
+            Error::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+            Error::InvalidSignature(_) => "INVALID_SIGNATURE",
+            Error::InvalidPlatform { .. } => "INVALID_PLATFORM",
+            Error::PlatformNotFound { .. } => "PLATFORM_NOT_FOUND",
+            Error::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+            Error::Io { .. } => "IO",
+        }
+    }
+
+    /// Wraps an I/O error with a description of what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// Every code [`Error::code`] can return, for documentation and bindings.
+pub const CODES: &[&str] = &[
+    "INVALID_REFERENCE",
+    "INVALID_DIGEST",
+    "DIGEST_MISMATCH",
+    "INVALID_MANIFEST",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "INVALID_SIGNATURE",
+    "INVALID_PLATFORM",
+    "PLATFORM_NOT_FOUND",
+    "LIMIT_EXCEEDED",
+    "IO",
+];

@@ -1,0 +1,29 @@
+//! tranship: container images without losing track of what they are.
+//!
+//! The core of tranship is organised by *what a thing is*:
+//!
+//! - [`reference`]: `registry/repository[:tag][@digest]`, Docker Hub rules.
+//! - [`digest`]: content digests, hashing and verifying readers.
+//! - [`media_type`]: every known media type.
+//! - [`descriptor`]: the `{mediaType, digest, size}` pointer shared by manifests.
+//! - [`platform`]: `os[(version)]/arch[/variant]`, normalised and matched.
+//! - [`manifest`]: every manifest generation, parsed from exact bytes.
+//! - [`limits`]: caps that keep hostile input harmless.
+//! - [`error`]: one error enum with stable codes.
+
+pub mod descriptor;
+pub mod digest;
+pub mod error;
+pub mod json;
+pub mod limits;
+pub mod manifest;
+pub mod media_type;
+pub mod platform;
+pub mod reference;
+
+pub use descriptor::Descriptor;
+pub use digest::{Algorithm, Digest};
+pub use error::{Error, Result};
+pub use limits::Limits;
+pub use media_type::MediaType;
+pub use platform::Platform;

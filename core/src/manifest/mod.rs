@@ -1,0 +1,1 @@
+//! Manifests of every generation, parsed from their exact bytes.

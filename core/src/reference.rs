@@ -1,0 +1,1 @@
+//! Image references: `[registry/]repository[:tag][@digest]` (SPEC section 7).
