@@ -1,0 +1,22 @@
+//! Python bindings for tranship: the native module `tranship._native`.
+//!
+//! Every function here converts Python arguments into core types, calls
+//! the core, and converts the result (or the error, see [`error`]) back.
+//! The `tranship` package in `python/tranship/` re-exports this module.
+
+use pyo3::prelude::*;
+
+mod digest;
+mod error;
+
+/// Native half of the `tranship` package; import `tranship` instead.
+#[pymodule]
+mod _native {
+    #[pymodule_export]
+    use crate::digest::{parse_digest, Digest};
+    #[pymodule_export]
+    use crate::error::{
+        DigestError, IOError, LimitError, ManifestError, PlatformError, ReferenceError,
+        TranshipError,
+    };
+}
