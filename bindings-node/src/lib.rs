@@ -1,0 +1,9 @@
+//! Node.js bindings for tranship: the native addon behind the `tranship`
+//! npm package.
+//!
+//! Every function here converts JavaScript arguments into core types,
+//! calls the core, and converts the result (or the error, see [`error`])
+//! back. Names are camelCase on the JavaScript side.
+
+pub mod digest;
+pub mod error;
