@@ -2,7 +2,7 @@
 //!
 //! The core of tranship is organised by *what a thing is*:
 //!
-//! - [`reference`]: `registry/repository[:tag][@digest]`, Docker Hub rules.
+//! - [`reference`](mod@reference): `registry/repository[:tag][@digest]`, Docker Hub rules.
 //! - [`digest`]: content digests, hashing and verifying readers.
 //! - [`media_type`]: every known media type.
 //! - [`descriptor`]: the `{mediaType, digest, size}` pointer shared by manifests.
