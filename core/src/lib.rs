@@ -10,6 +10,11 @@
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`error`]: one error enum with stable codes.
+//!
+//! ```
+//! let r: tranship::Reference = "alpine".parse().unwrap();
+//! assert_eq!(r.to_string(), "docker.io/library/alpine:latest");
+//! ```
 
 pub mod descriptor;
 pub mod digest;
@@ -27,3 +32,4 @@ pub use error::{Error, Result};
 pub use limits::Limits;
 pub use media_type::MediaType;
 pub use platform::Platform;
+pub use reference::Reference;
