@@ -10,11 +10,12 @@ use std::sync::OnceLock;
 
 use data_encoding::{Encoding, BASE32_NOPAD, BASE64, BASE64URL_NOPAD};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
 use super::fields::{invalid, json_type, Fields};
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 
 /// The signatures of a signed schema1 manifest, and the payload they sign.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,10 @@ pub struct Jws {
     pub payload: Vec<u8>,
     /// The signatures, in the order found.
     pub signatures: Vec<JwsSignature>,
+    /// Why the payload does not stand for the manifest body, when it does
+    /// not (not JSON, or different fields): no signature then counts as
+    /// verified, since none covers what the body says.
+    pub payload_mismatch: Option<String>,
 }
 
 /// One JWS signature as found in a `signatures` array.
@@ -93,7 +98,12 @@ pub(crate) fn b64url_encode(data: &[u8]) -> String {
 impl Jws {
     /// Reads the `signatures` value of a signed schema1 body `raw` and
     /// rebuilds the payload they sign.
-    pub(crate) fn parse(raw: &[u8], signatures: Value) -> Result<Jws> {
+    pub(crate) fn parse(
+        raw: &[u8],
+        signatures: Value,
+        body: &Map<String, Value>,
+        limits: &Limits,
+    ) -> Result<Jws> {
         let items = match signatures {
             Value::Array(items) => items,
             other => {
@@ -147,9 +157,11 @@ impl Jws {
         let mut payload = Vec::with_capacity(end + tail.len());
         payload.extend_from_slice(&raw[..end]);
         payload.extend_from_slice(&tail);
+        let payload_mismatch = payload_mismatch(&payload, body, limits);
         Ok(Jws {
             payload,
             signatures,
+            payload_mismatch,
         })
     }
 
@@ -158,8 +170,36 @@ impl Jws {
         let encoded_payload = b64url_encode(&self.payload);
         self.signatures
             .iter()
-            .map(|sig| sig.check(&encoded_payload))
+            .map(|sig| match &self.payload_mismatch {
+                None => sig.check(&encoded_payload),
+                Some(reason) => SignatureReport {
+                    alg: sig.alg.clone(),
+                    key_id: sig.key_id().ok(),
+                    verified: false,
+                    reason: Some(reason.clone()),
+                },
+            })
             .collect()
+    }
+}
+
+/// Checks that the payload is the body without its `signatures`.
+fn payload_mismatch(payload: &[u8], body: &Map<String, Value>, limits: &Limits) -> Option<String> {
+    if crate::json::check_depth(payload, limits.max_json_depth).is_err() {
+        return Some("the JWS payload nests too deep".into());
+    }
+    match serde_json::from_slice::<Value>(payload) {
+        Ok(Value::Object(mut fields)) => {
+            fields.remove("signatures");
+            (fields != *body).then(|| {
+                "the JWS payload differs from the manifest body, so no signature covers the body"
+                    .into()
+            })
+        }
+        Ok(_) => Some("the JWS payload is not a JSON object".into()),
+        Err(e) => Some(format!(
+            "the JWS payload (the first formatLength bytes plus formatTail) is not JSON: {e}"
+        )),
     }
 }
 
@@ -381,14 +421,13 @@ pub(crate) mod tests {
             &[TestSigner::Jwk(test_key())],
             "2024-01-01T00:00:00Z",
         );
-        let body: Value = serde_json::from_slice(&signed).unwrap();
-        let jws = Jws::parse(&signed, body["signatures"].clone()).unwrap();
+        let mut body: Map<String, Value> = serde_json::from_slice(&signed).unwrap();
+        let sigs = body.remove("signatures").unwrap();
+        let jws = Jws::parse(&signed, sigs.clone(), &body, &Limits::default()).unwrap();
         assert_eq!(jws.payload, payload);
         let reports = jws.check();
         assert!(reports[0].verified, "{:?}", reports[0].reason);
-        let kid = body["signatures"][0]["header"]["jwk"]["kid"]
-            .as_str()
-            .unwrap();
+        let kid = sigs[0]["header"]["jwk"]["kid"].as_str().unwrap();
         assert_eq!(reports[0].key_id.as_deref(), Some(kid));
     }
 
@@ -405,7 +444,29 @@ pub(crate) mod tests {
         second["protected"] =
             Value::String(b64url_encode(br#"{"formatLength":3,"formatTail":"fQ"}"#));
         body["signatures"].as_array_mut().unwrap().push(second);
-        let e = Jws::parse(&signed, body["signatures"].clone()).unwrap_err();
+        let sigs = body["signatures"].clone();
+        let e = Jws::parse(&signed, sigs, &Map::new(), &Limits::default()).unwrap_err();
         assert!(e.to_string().contains("signatures[1].protected"), "{e}");
+    }
+
+    #[test]
+    fn a_payload_that_is_not_the_body_verifies_nothing() {
+        let payload = b"{\n   \"schemaVersion\": 1,\n   \"tag\": \"a\"\n}";
+        let signed = sign_pretty(
+            payload,
+            &[TestSigner::Jwk(test_key())],
+            "2024-01-01T00:00:00Z",
+        );
+        let mut body: Map<String, Value> = serde_json::from_slice(&signed).unwrap();
+        let sigs = body.remove("signatures").unwrap();
+        body.insert("tag".into(), Value::String("b".into()));
+        let jws = Jws::parse(&signed, sigs, &body, &Limits::default()).unwrap();
+        let report = &jws.check()[0];
+        assert!(!report.verified && report.key_id.is_some());
+        assert!(report
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("differs from the manifest body"));
     }
 }

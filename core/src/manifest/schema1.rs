@@ -1,8 +1,9 @@
 //! Docker image manifest schema 1, signed or not.
 //!
-//! A signed manifest's fields are read from its JWS payload (as the
-//! distribution registry does), since that is what the signatures and the
-//! digest cover.
+//! The fields are read from the body, as containers/image does. A signed
+//! manifest's digest and signatures cover its JWS payload instead, so the
+//! signatures only count as verified when that payload is exactly the body
+//! without its `signatures` (see [`Jws::payload_mismatch`]).
 
 use std::collections::BTreeMap;
 
@@ -69,31 +70,21 @@ impl Schema1 {
     }
 
     /// Reads a schema1 body. `raw` is the whole document; when it has
-    /// `signatures`, the fields come from the JWS payload rebuilt from it.
+    /// `signatures`, the JWS payload is rebuilt from it for the digest and
+    /// the signatures. The fields are read from the body, as
+    /// containers/image does; signatures only count as verified when the
+    /// payload is the body without its `signatures`.
     pub(crate) fn parse(
         raw: &[u8],
         mut body: Map<String, Value>,
         limits: &Limits,
     ) -> Result<Schema1> {
-        let (body, jws) = match body.remove("signatures").filter(|v| !v.is_null()) {
-            Some(signatures) => {
-                let jws = Jws::parse(raw, signatures)?;
-                let payload = super::parse_object(&jws.payload, "the JWS payload", limits)?;
-                (payload, Some(jws))
-            }
-            None => (body, None),
+        let jws = match body.remove("signatures").filter(|v| !v.is_null()) {
+            Some(signatures) => Some(Jws::parse(raw, signatures, &body, limits)?),
+            None => None,
         };
         let mut f = Fields::new(body, "");
-        let schema_version = match f.u64("schemaVersion")? {
-            Some(1) => 1,
-            Some(other) => {
-                return Err(invalid(
-                    "schemaVersion",
-                    format_args!("the JWS payload has schemaVersion {other}, expected 1"),
-                ))
-            }
-            None => return Err(invalid("schemaVersion", "missing from the JWS payload")),
-        };
+        let schema_version = f.u64("schemaVersion")?.unwrap_or(1);
         let name = f.string("name")?.unwrap_or_default();
         let tag = f.string("tag")?.unwrap_or_default();
         let architecture = f.string("architecture")?.unwrap_or_default();
