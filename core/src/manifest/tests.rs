@@ -35,6 +35,8 @@ fn signed_samples() -> Vec<(&'static str, Vec<u8>)> {
     let text = String::from_utf8(signed.clone()).expect("utf-8");
     let tampered = text.replacen("\"tag\": \"latest\"", "\"tag\": \"hacked\"", 1);
     let rs256 = text.replacen("\"alg\": \"ES256\"", "\"alg\": \"RS256\"", 1);
+    // One more space of indent: formatLength now ends the payload early.
+    let reformatted = text.replacen("{\n   \"schemaVersion\"", "{\n    \"schemaVersion\"", 1);
     vec![
         ("schema1-signed.json", signed),
         (
@@ -47,6 +49,7 @@ fn signed_samples() -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("schema1-signed-tampered.json", tampered.into_bytes()),
         ("schema1-signed-rs256.json", rs256.into_bytes()),
+        ("schema1-signed-reformatted.json", reformatted.into_bytes()),
     ]
 }
 
@@ -76,7 +79,7 @@ fn signed_schema1_digest_is_the_payload_digest() {
         let m = parse(&bytes, None).unwrap();
         assert_eq!(m.format(), ManifestFormat::Schema1Signed, "{name}");
         assert_eq!(m.detected_from(), DetectedFrom::Content);
-        if name != "schema1-signed-tampered.json" {
+        if !name.contains("tampered") && !name.contains("reformatted") {
             assert_eq!(m.payload(), &unsigned[..], "{name}");
             assert_eq!(m.digest(), Digest::sha256(&unsigned), "{name}");
         }
@@ -96,6 +99,12 @@ fn signatures_verify_or_say_why_not() {
                 let e = result.unwrap_err();
                 assert_eq!(e.code(), "INVALID_SIGNATURE");
                 assert!(e.to_string().contains("does not match the payload"), "{e}");
+            }
+            "schema1-signed-reformatted.json" => {
+                assert!(!report.signatures[0].verified);
+                let e = result.unwrap_err();
+                assert!(e.to_string().contains("payload"), "{e}");
+                assert!(e.to_string().contains("is not JSON"), "{e}");
             }
             "schema1-signed-rs256.json" => {
                 assert!(!report.signatures[0].verified);
