@@ -38,8 +38,17 @@ fn args(case: &Case) -> Vec<String> {
             a
         }
         "manifest" | "manifest_verify" => {
-            let sub = if case.op == "manifest" { "inspect" } else { "verify" };
-            vec!["manifest".into(), sub.into(), "--file".into(), path_arg(case, "file")]
+            let sub = if case.op == "manifest" {
+                "inspect"
+            } else {
+                "verify"
+            };
+            vec![
+                "manifest".into(),
+                sub.into(),
+                "--file".into(),
+                path_arg(case, "file"),
+            ]
         }
         "platform" => vec!["platform".into(), "parse".into(), s("platform")],
         "platform_match" => vec!["platform".into(), "match".into(), s("want"), s("have")],
@@ -69,8 +78,12 @@ fn run(case: &Case) -> Outcome {
         .output()
         .expect("run tranship");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let mut value: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("{}: output is not JSON ({e}): {stdout}", case.path.display()));
+    let mut value: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "{}: output is not JSON ({e}): {stdout}",
+            case.path.display()
+        )
+    });
     let kind = value["kind"].as_str().unwrap_or_default().to_string();
     if let Value::Object(map) = &mut value {
         map.remove("kind");

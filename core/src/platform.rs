@@ -14,7 +14,11 @@ pub struct Platform {
     /// Operating system, e.g. `linux`, `windows`.
     pub os: String,
     /// Operating system version, e.g. `10.0.17763.1040` (Windows).
-    #[serde(rename = "os.version", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "os.version",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os_version: Option<String>,
     /// Required operating system features.
     #[serde(rename = "os.features", default, skip_serializing_if = "Vec::is_empty")]

@@ -24,6 +24,8 @@ pub fn run(args: &DigestArgs, out: Output) -> Result<()> {
 fn parse(text: &str, out: Output) -> Result<()> {
     let d: Digest = text.parse()?;
     let report = json!({ "algorithm": d.algorithm().as_str(), "hex": d.hex() });
-    out.emit("digest_parse", &report, || format!("{}\n{}", d.algorithm(), d.hex()));
+    out.emit("digest_parse", &report, || {
+        format!("{}\n{}", d.algorithm(), d.hex())
+    });
     Ok(())
 }

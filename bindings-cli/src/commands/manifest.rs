@@ -94,7 +94,11 @@ fn describe(r: &Value) -> String {
     }
     for key in ["artifact_type", "subject"] {
         if let Some(v) = r.get(key).filter(|v| !v.is_null()) {
-            let label = if key == "subject" { "Subject" } else { "Artifact type" };
+            let label = if key == "subject" {
+                "Subject"
+            } else {
+                "Artifact type"
+            };
             let value = v.get("digest").map(text).unwrap_or_else(|| text(v));
             head.push((label, value));
         }
@@ -111,11 +115,18 @@ fn describe(r: &Value) -> String {
             items.iter().for_each(|d| s += &descriptor_line(d));
         }
     }
-    let sigs = r["signatures"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let sigs = r["signatures"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     if !sigs.is_empty() {
         s += "Signatures:\n";
         for sig in sigs {
-            let ok = if sig["verified"] == json!(true) { "verified" } else { "NOT verified" };
+            let ok = if sig["verified"] == json!(true) {
+                "verified"
+            } else {
+                "NOT verified"
+            };
             s += &format!("  {} {} {ok}\n", text(&sig["alg"]), text(&sig["key_id"]));
         }
     }

@@ -18,7 +18,10 @@ pub fn run(text: &str, out: Output) -> Result<()> {
             ("Tag", report.tag.clone().unwrap_or_else(none)),
             ("Digest", report.digest.clone().unwrap_or_else(none)),
             ("Endpoint", report.endpoint.clone()),
-            ("Plain HTTP", if report.plain_http { "allowed" } else { "no" }.into()),
+            (
+                "Plain HTTP",
+                if report.plain_http { "allowed" } else { "no" }.into(),
+            ),
         ])
     });
     Ok(())
