@@ -25,50 +25,55 @@ fn limit_flags(case: &Case) -> Vec<String> {
     flags
 }
 
-/// The command line for one case.
+/// The command line for one case: `--json`, the subcommand and its
+/// flags, then `--` and the positional values (which may start with `-`).
 fn args(case: &Case) -> Vec<String> {
     let s = |key: &str| case.str(key).expect("input field").to_string();
-    let mut args: Vec<String> = match case.op.as_str() {
-        "reference" => vec!["ref".into(), s("reference")],
-        "digest" => {
-            let mut a = vec!["digest".into(), "--file".into(), path_arg(case, "file")];
-            if let Some(alg) = case.str("algorithm") {
-                a.extend(["--algorithm".into(), alg.into()]);
+    let (command, mut flags, positional): (&[&str], Vec<String>, Vec<String>) =
+        match case.op.as_str() {
+            "reference" => (&["ref"], vec![], vec![s("reference")]),
+            "digest_parse" => (
+                &["digest"],
+                vec![format!("--parse={}", s("digest"))],
+                vec![],
+            ),
+            "digest" => {
+                let mut flags = vec!["--file".into(), path_arg(case, "file")];
+                if let Some(alg) = case.str("algorithm") {
+                    flags.extend(["--algorithm".into(), alg.into()]);
+                }
+                (&["digest"], flags, vec![])
             }
-            a
-        }
-        "manifest" | "manifest_verify" => {
-            let sub = if case.op == "manifest" {
-                "inspect"
-            } else {
-                "verify"
-            };
-            vec![
-                "manifest".into(),
-                sub.into(),
-                "--file".into(),
-                path_arg(case, "file"),
-            ]
-        }
-        "platform" => vec!["platform".into(), "parse".into(), s("platform")],
-        "platform_match" => vec!["platform".into(), "match".into(), s("want"), s("have")],
-        "platform_select" => vec![
-            "platform".into(),
-            "select".into(),
-            "--file".into(),
-            path_arg(case, "file"),
-            s("platform"),
-        ],
-        "digest_parse" => vec!["digest".into(), "--parse".into(), s("digest")],
-        other => panic!("{}: unknown op `{other}`", case.path.display()),
-    };
+            "manifest" => (
+                &["manifest", "inspect"],
+                vec!["--file".into(), path_arg(case, "file")],
+                vec![],
+            ),
+            "manifest_verify" => (
+                &["manifest", "verify"],
+                vec!["--file".into(), path_arg(case, "file")],
+                vec![],
+            ),
+            "platform" => (&["platform", "parse"], vec![], vec![s("platform")]),
+            "platform_match" => (&["platform", "match"], vec![], vec![s("want"), s("have")]),
+            "platform_select" => (
+                &["platform", "select"],
+                vec!["--file".into(), path_arg(case, "file")],
+                vec![s("platform")],
+            ),
+            other => panic!("{}: unknown op `{other}`", case.path.display()),
+        };
     if matches!(case.op.as_str(), "digest" | "manifest" | "manifest_verify") {
         if let Some(ct) = case.str("content_type") {
-            args.extend(["--content-type".into(), ct.into()]);
+            flags.push(format!("--content-type={ct}"));
         }
-        args.extend(limit_flags(case));
+        flags.extend(limit_flags(case));
     }
-    args.push("--json".into());
+    let mut args = vec!["--json".to_string()];
+    args.extend(command.iter().map(|c| c.to_string()));
+    args.extend(flags);
+    args.push("--".into());
+    args.extend(positional);
     args
 }
 

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use tranship::manifest::Manifest;
 use tranship::{Limits, Result};
 
-use crate::cli::{DocumentArgs, LimitArgs, ManifestCommand};
+use crate::cli::{LimitArgs, ManifestCommand};
 use crate::input::read_document;
 use crate::output::{rows, Output};
 

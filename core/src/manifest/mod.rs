@@ -37,10 +37,12 @@ pub use jws::{key_id, Jws, JwsSignature, SignatureReport, Signer};
 pub use report::{DescriptorReport, IndexEntryReport, ManifestReport, Schema1Report};
 pub use schema1::{FsLayer, History, Schema1};
 
+use crate::descriptor::Descriptor;
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::media_type::MediaType;
+use crate::platform::Platform;
 
 /// A manifest: its exact bytes, its media type and its parsed body.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,6 +227,31 @@ impl Manifest {
             ManifestKind::Index(i) => Some(i),
             _ => None,
         }
+    }
+
+    /// Chooses the entry of this index or manifest list for `want` (see
+    /// [`crate::platform::select`]); fails with `INVALID_MANIFEST` when this
+    /// is not an index and `PLATFORM_NOT_FOUND` when no entry matches.
+    ///
+    /// ```
+    /// use tranship::{manifest::Manifest, Limits, Platform};
+    /// let index = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",
+    ///   "manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":7,
+    ///   "digest":"sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+    ///   "platform":{"architecture":"arm64","os":"linux","variant":"v8"}}]}"#;
+    /// let m = Manifest::parse(index, None, &Limits::default()).unwrap();
+    /// let want: Platform = "linux/aarch64".parse().unwrap();
+    /// let (position, entry) = m.select_platform(&want).unwrap();
+    /// assert_eq!((position, entry.size), (0, 7));
+    /// ```
+    pub fn select_platform(&self, want: &Platform) -> Result<(usize, &Descriptor)> {
+        let index = self.as_index().ok_or_else(|| {
+            Error::InvalidManifest(format!(
+                "a {} is not an index or manifest list: it has no platforms to choose from",
+                self.format()
+            ))
+        })?;
+        crate::platform::select(&index.manifests, want)
     }
 
     /// The body as a schema 2 / OCI image manifest, if it is one.
