@@ -19,7 +19,9 @@ fn digest_and_signature_match_the_registry() {
     assert_eq!(m.digest().to_string(), registry_digest.trim());
 
     let body: serde_json::Value = serde_json::from_slice(&raw).unwrap();
-    let kid = body["signatures"][0]["header"]["jwk"]["kid"].as_str().unwrap();
+    let kid = body["signatures"][0]["header"]["jwk"]["kid"]
+        .as_str()
+        .unwrap();
     let signers = m.verify_signatures().unwrap();
     assert_eq!(signers.len(), 1);
     assert_eq!(signers[0].key_id, kid);
