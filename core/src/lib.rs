@@ -8,6 +8,7 @@
 //! - [`descriptor`]: the `{mediaType, digest, size}` pointer shared by manifests.
 //! - [`platform`]: `os[(version)]/arch[/variant]`, normalised and matched.
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
+//! - [`convert`]: conversion between manifest generations, with reports.
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`error`]: one error enum with stable codes.
 //!
@@ -16,6 +17,7 @@
 //! assert_eq!(r.to_string(), "docker.io/library/alpine:latest");
 //! ```
 
+pub mod convert;
 pub mod descriptor;
 pub mod digest;
 pub mod error;
