@@ -302,7 +302,11 @@ mod tests {
     #[test]
     fn rejects_uppercase_and_wrong_length() {
         let up = format!("sha256:{}", "A".repeat(64));
-        assert!(up.parse::<Digest>().unwrap_err().to_string().contains("`A`"));
+        assert!(up
+            .parse::<Digest>()
+            .unwrap_err()
+            .to_string()
+            .contains("`A`"));
         let short = format!("sha256:{}", "a".repeat(63));
         assert!(short.parse::<Digest>().is_err());
         assert!("md5:abc".parse::<Digest>().is_err());

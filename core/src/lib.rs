@@ -2,15 +2,22 @@
 //!
 //! The core of tranship is organised by *what a thing is*:
 //!
-//! - [`reference`]: `registry/repository[:tag][@digest]`, Docker Hub rules.
+//! - [`reference`](mod@reference): `registry/repository[:tag][@digest]`, Docker Hub rules.
 //! - [`digest`]: content digests, hashing and verifying readers.
 //! - [`media_type`]: every known media type.
 //! - [`descriptor`]: the `{mediaType, digest, size}` pointer shared by manifests.
 //! - [`platform`]: `os[(version)]/arch[/variant]`, normalised and matched.
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
+//! - [`convert`]: conversion between manifest generations, with reports.
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`error`]: one error enum with stable codes.
+//!
+//! ```
+//! let r: tranship::Reference = "alpine".parse().unwrap();
+//! assert_eq!(r.to_string(), "docker.io/library/alpine:latest");
+//! ```
 
+pub mod convert;
 pub mod descriptor;
 pub mod digest;
 pub mod error;
@@ -27,3 +34,4 @@ pub use error::{Error, Result};
 pub use limits::Limits;
 pub use media_type::MediaType;
 pub use platform::Platform;
+pub use reference::Reference;

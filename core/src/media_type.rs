@@ -58,25 +58,82 @@ pub enum MediaType {
 }
 
 const KNOWN: &[(&str, MediaType)] = &[
-    ("application/vnd.docker.distribution.manifest.v1+json", MediaType::DockerSchema1),
-    ("application/vnd.docker.distribution.manifest.v1+prettyjws", MediaType::DockerSchema1Signed),
-    ("application/vnd.docker.distribution.manifest.v2+json", MediaType::DockerSchema2),
-    ("application/vnd.docker.distribution.manifest.list.v2+json", MediaType::DockerManifestList),
-    ("application/vnd.docker.container.image.v1+json", MediaType::DockerConfig),
-    ("application/vnd.docker.image.rootfs.diff.tar.gzip", MediaType::DockerLayerGzip),
-    ("application/vnd.docker.image.rootfs.diff.tar", MediaType::DockerLayer),
-    ("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", MediaType::DockerForeignLayerGzip),
-    ("application/vnd.docker.image.rootfs.foreign.diff.tar", MediaType::DockerForeignLayer),
-    ("application/vnd.docker.plugin.v1+json", MediaType::DockerPluginConfig),
-    ("application/vnd.oci.image.manifest.v1+json", MediaType::OciManifest),
-    ("application/vnd.oci.image.index.v1+json", MediaType::OciIndex),
-    ("application/vnd.oci.image.config.v1+json", MediaType::OciConfig),
-    ("application/vnd.oci.image.layer.v1.tar", MediaType::OciLayer),
-    ("application/vnd.oci.image.layer.v1.tar+gzip", MediaType::OciLayerGzip),
-    ("application/vnd.oci.image.layer.v1.tar+zstd", MediaType::OciLayerZstd),
-    ("application/vnd.oci.image.layer.nondistributable.v1.tar", MediaType::OciNondistributableLayer),
-    ("application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", MediaType::OciNondistributableLayerGzip),
-    ("application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", MediaType::OciNondistributableLayerZstd),
+    (
+        "application/vnd.docker.distribution.manifest.v1+json",
+        MediaType::DockerSchema1,
+    ),
+    (
+        "application/vnd.docker.distribution.manifest.v1+prettyjws",
+        MediaType::DockerSchema1Signed,
+    ),
+    (
+        "application/vnd.docker.distribution.manifest.v2+json",
+        MediaType::DockerSchema2,
+    ),
+    (
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        MediaType::DockerManifestList,
+    ),
+    (
+        "application/vnd.docker.container.image.v1+json",
+        MediaType::DockerConfig,
+    ),
+    (
+        "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        MediaType::DockerLayerGzip,
+    ),
+    (
+        "application/vnd.docker.image.rootfs.diff.tar",
+        MediaType::DockerLayer,
+    ),
+    (
+        "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+        MediaType::DockerForeignLayerGzip,
+    ),
+    (
+        "application/vnd.docker.image.rootfs.foreign.diff.tar",
+        MediaType::DockerForeignLayer,
+    ),
+    (
+        "application/vnd.docker.plugin.v1+json",
+        MediaType::DockerPluginConfig,
+    ),
+    (
+        "application/vnd.oci.image.manifest.v1+json",
+        MediaType::OciManifest,
+    ),
+    (
+        "application/vnd.oci.image.index.v1+json",
+        MediaType::OciIndex,
+    ),
+    (
+        "application/vnd.oci.image.config.v1+json",
+        MediaType::OciConfig,
+    ),
+    (
+        "application/vnd.oci.image.layer.v1.tar",
+        MediaType::OciLayer,
+    ),
+    (
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        MediaType::OciLayerGzip,
+    ),
+    (
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+        MediaType::OciLayerZstd,
+    ),
+    (
+        "application/vnd.oci.image.layer.nondistributable.v1.tar",
+        MediaType::OciNondistributableLayer,
+    ),
+    (
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+        MediaType::OciNondistributableLayerGzip,
+    ),
+    (
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+        MediaType::OciNondistributableLayerZstd,
+    ),
     ("application/vnd.oci.empty.v1+json", MediaType::OciEmpty),
 ];
 
@@ -123,7 +180,10 @@ impl MediaType {
 
     /// True for schema1, signed or not.
     pub fn is_schema1(&self) -> bool {
-        matches!(self, MediaType::DockerSchema1 | MediaType::DockerSchema1Signed)
+        matches!(
+            self,
+            MediaType::DockerSchema1 | MediaType::DockerSchema1Signed
+        )
     }
 
     /// True for layer media types (Docker and OCI, any compression).

@@ -1,1 +1,0 @@
-//! Image references: `[registry/]repository[:tag][@digest]` (SPEC section 7).
