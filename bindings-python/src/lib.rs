@@ -8,6 +8,9 @@ use pyo3::prelude::*;
 
 mod digest;
 mod error;
+mod manifest;
+mod platform;
+mod reference;
 
 /// Native half of the `tranship` package; import `tranship` instead.
 #[pymodule]
@@ -19,4 +22,10 @@ mod _native {
         DigestError, IOError, LimitError, ManifestError, PlatformError, ReferenceError,
         TranshipError,
     };
+    #[pymodule_export]
+    use crate::manifest::{parse_manifest, Limits, Manifest};
+    #[pymodule_export]
+    use crate::platform::{parse_platform, platform_matches, Platform};
+    #[pymodule_export]
+    use crate::reference::{parse_reference, Reference};
 }

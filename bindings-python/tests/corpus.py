@@ -19,13 +19,64 @@ def case_files() -> list[Path]:
     return sorted(CORPUS.glob("*/*.json"))
 
 
+REFERENCE_FIELDS = (
+    "registry", "repository", "tag", "digest", "name",
+    "full", "familiar", "endpoint", "plain_http",
+)
+PLATFORM_FIELDS = ("os", "architecture", "variant", "os_version", "text")
+
+
+def manifest(inp: dict[str, Any], case_dir: Path) -> tranship.Manifest:
+    limits = tranship.Limits(**inp["limits"]) if "limits" in inp else None
+    data = (case_dir / inp["file"]).read_bytes()
+    return tranship.parse_manifest(data, inp.get("content_type"), limits)
+
+
+def reference(inp: dict[str, Any], _dir: Path) -> Any:
+    r = tranship.parse_reference(inp["reference"])
+    return {field: getattr(r, field) for field in REFERENCE_FIELDS}
+
+
 def digest_parse(inp: dict[str, Any], _dir: Path) -> Any:
     d = tranship.parse_digest(inp["digest"])
     return {"algorithm": d.algorithm, "hex": d.hex}
 
 
+def digest(inp: dict[str, Any], case_dir: Path) -> Any:
+    return {"digest": manifest(inp, case_dir).digest(inp.get("algorithm"))}
+
+
+def manifest_inspect(inp: dict[str, Any], case_dir: Path) -> Any:
+    return manifest(inp, case_dir).report()
+
+
+def manifest_verify(inp: dict[str, Any], case_dir: Path) -> Any:
+    return {"signatures": manifest(inp, case_dir).verify_signatures()}
+
+
+def platform(inp: dict[str, Any], _dir: Path) -> Any:
+    p = tranship.parse_platform(inp["platform"])
+    return {field: getattr(p, field) for field in PLATFORM_FIELDS}
+
+
+def platform_match(inp: dict[str, Any], _dir: Path) -> Any:
+    return {"matches": tranship.platform_matches(inp["want"], inp["have"])}
+
+
+def platform_select(inp: dict[str, Any], case_dir: Path) -> Any:
+    chosen = manifest(inp, case_dir).select_platform(inp["platform"])
+    return {key: chosen[key] for key in ("index", "digest", "platform")}
+
+
 OPS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "reference": reference,
     "digest_parse": digest_parse,
+    "digest": digest,
+    "manifest": manifest_inspect,
+    "manifest_verify": manifest_verify,
+    "platform": platform,
+    "platform_match": platform_match,
+    "platform_select": platform_select,
 }
 
 

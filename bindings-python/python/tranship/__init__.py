@@ -4,15 +4,23 @@ Every function is a thin door into tranship's Rust core; errors are raised
 as subclasses of :class:`TranshipError`, each with the stable ``.code``.
 """
 
-from tranship._native import DigestError as DigestError
 from tranship._native import Digest as Digest
+from tranship._native import DigestError as DigestError
 from tranship._native import IOError as IOError
 from tranship._native import LimitError as LimitError
+from tranship._native import Limits as Limits
+from tranship._native import Manifest as Manifest
 from tranship._native import ManifestError as ManifestError
+from tranship._native import Platform as Platform
 from tranship._native import PlatformError as PlatformError
+from tranship._native import Reference as Reference
 from tranship._native import ReferenceError as ReferenceError
 from tranship._native import TranshipError as TranshipError
 from tranship._native import parse_digest as parse_digest
+from tranship._native import parse_manifest as parse_manifest
+from tranship._native import parse_platform as parse_platform
+from tranship._native import parse_reference as parse_reference
+from tranship._native import platform_matches as platform_matches
 
 # `ReferenceError` and `IOError` are left out of `__all__` so that
 # `from tranship import *` never shadows the builtins of those names; use
@@ -21,8 +29,16 @@ __all__ = [
     "Digest",
     "DigestError",
     "LimitError",
+    "Limits",
+    "Manifest",
     "ManifestError",
+    "Platform",
     "PlatformError",
+    "Reference",
     "TranshipError",
     "parse_digest",
+    "parse_manifest",
+    "parse_platform",
+    "parse_reference",
+    "platform_matches",
 ]

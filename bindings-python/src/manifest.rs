@@ -1,0 +1,138 @@
+//! `Manifest`, `Limits` and `parse_manifest`.
+//!
+//! Reports are the core's serde records turned into plain Python values
+//! (dicts, lists, str, int, bool, None) with the keys of the CLI's
+//! `--json` output.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pythonize::pythonize;
+
+use crate::error::to_py;
+
+/// Caps that keep hostile input harmless; fields left out keep their
+/// defaults (4 MiB manifests and configs, 1000 layers, 1000 index
+/// entries, JSON nesting 64).
+#[pyclass(frozen, eq, module = "tranship")]
+#[derive(PartialEq)]
+pub struct Limits(tranship::Limits);
+
+#[pymethods]
+impl Limits {
+    #[new]
+    #[pyo3(signature = (*, max_manifest_bytes=None, max_config_bytes=None, max_layers=None, max_children=None, max_json_depth=None))]
+    fn new(
+        max_manifest_bytes: Option<u64>,
+        max_config_bytes: Option<u64>,
+        max_layers: Option<u64>,
+        max_children: Option<u64>,
+        max_json_depth: Option<u64>,
+    ) -> Self {
+        let d = tranship::Limits::default();
+        Limits(tranship::Limits {
+            max_manifest_bytes: max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
+            max_config_bytes: max_config_bytes.unwrap_or(d.max_config_bytes),
+            max_layers: max_layers.unwrap_or(d.max_layers),
+            max_children: max_children.unwrap_or(d.max_children),
+            max_json_depth: max_json_depth.unwrap_or(d.max_json_depth),
+        })
+    }
+
+    /// Largest manifest accepted, in bytes.
+    #[getter]
+    fn max_manifest_bytes(&self) -> u64 {
+        self.0.max_manifest_bytes
+    }
+
+    /// Largest image config accepted, in bytes.
+    #[getter]
+    fn max_config_bytes(&self) -> u64 {
+        self.0.max_config_bytes
+    }
+
+    /// Most layers (or schema1 `fsLayers`) in one manifest.
+    #[getter]
+    fn max_layers(&self) -> u64 {
+        self.0.max_layers
+    }
+
+    /// Most entries in one index or manifest list.
+    #[getter]
+    fn max_children(&self) -> u64 {
+        self.0.max_children
+    }
+
+    /// Deepest JSON nesting accepted.
+    #[getter]
+    fn max_json_depth(&self) -> u64 {
+        self.0.max_json_depth
+    }
+
+    fn __repr__(&self) -> String {
+        let l = &self.0;
+        format!(
+            "Limits(max_manifest_bytes={}, max_config_bytes={}, max_layers={}, max_children={}, max_json_depth={})",
+            l.max_manifest_bytes, l.max_config_bytes, l.max_layers, l.max_children, l.max_json_depth
+        )
+    }
+}
+
+/// A manifest of any generation, parsed from its exact bytes.
+#[pyclass(frozen, module = "tranship")]
+pub struct Manifest(tranship::manifest::Manifest);
+
+#[pymethods]
+impl Manifest {
+    /// The inspection report: format, media type, digest, size, config,
+    /// layers, index entries, signatures, … as a dict.
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize(py, &self.0.report())?)
+    }
+
+    /// The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+    /// payload); `algorithm` is `sha256` (default) or `sha512`.
+    #[pyo3(signature = (algorithm=None))]
+    fn digest(&self, algorithm: Option<&str>) -> PyResult<String> {
+        let algorithm = match algorithm {
+            Some(a) => a.parse().map_err(to_py)?,
+            None => tranship::Algorithm::Sha256,
+        };
+        Ok(self.0.digest_with(algorithm).to_string())
+    }
+
+    /// Verifies every schema1 signature and returns the signers as
+    /// `[{"alg", "key_id"}]`; raises `ManifestError`
+    /// (`INVALID_SIGNATURE`) when unsigned or any signature fails.
+    fn verify_signatures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let signers = self.0.verify_signatures().map_err(to_py)?;
+        Ok(pythonize(py, &signers)?)
+    }
+
+    /// Chooses the index entry for `platform`: returns `{"index",
+    /// "media_type", "digest", "size", "platform"}`; raises
+    /// `PlatformError` (`PLATFORM_NOT_FOUND`, `INVALID_PLATFORM`).
+    fn select_platform<'py>(&self, py: Python<'py>, platform: &str) -> PyResult<Bound<'py, PyAny>> {
+        let want: tranship::Platform = platform.parse().map_err(to_py)?;
+        let (index, entry) = self.0.select_platform(&want).map_err(to_py)?;
+        let entry = tranship::manifest::IndexEntryReport::from(entry);
+        let selection = pythonize(py, &entry)?.cast_into::<PyDict>()?;
+        selection.set_item("index", index)?;
+        Ok(selection.into_any())
+    }
+}
+
+/// Parses a manifest from its exact bytes. `content_type` is the
+/// `Content-Type` it came with, if any; raises `ManifestError`,
+/// `LimitError` or `DigestError` when the document is refused.
+#[pyfunction]
+#[pyo3(signature = (data, content_type=None, limits=None))]
+pub fn parse_manifest(
+    data: &[u8],
+    content_type: Option<&str>,
+    limits: Option<&Limits>,
+) -> PyResult<Manifest> {
+    let limits = limits.map(|l| l.0).unwrap_or_default();
+    tranship::manifest::Manifest::parse(data, content_type, &limits)
+        .map(Manifest)
+        .map_err(to_py)
+}
