@@ -9,6 +9,41 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A manifest of any generation, parsed from its exact bytes. */
+export declare class Manifest {
+  /**
+   * The inspection report: format, media type, digest, size, config,
+   * layers, index entries, signatures, ...
+   */
+  report(): ManifestReport
+  /**
+   * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+   * payload); `algorithm` is `sha256` (default) or `sha512`.
+   */
+  digest(algorithm?: string | undefined | null): string
+  /**
+   * Verifies every schema1 signature and returns the signers; throws
+   * with `code` `INVALID_SIGNATURE` when unsigned or any signature
+   * fails.
+   */
+  verifySignatures(): Array<Signer>
+  /**
+   * Chooses the index entry for `platform`; throws with `code`
+   * `PLATFORM_NOT_FOUND` or `INVALID_PLATFORM`.
+   */
+  selectPlatform(platform: string): PlatformSelection
+}
+
+/** A descriptor in a report; schema1 layers have no media type or size. */
+export interface DescriptorReport {
+  /** Media type of the content. */
+  mediaType?: string
+  /** Digest of the content. */
+  digest: string
+  /** Size in bytes. */
+  size?: number
+}
+
 /** A content digest split into its parts. */
 export interface Digest {
   /** The algorithm: `sha256` or `sha512`. */
@@ -17,5 +52,172 @@ export interface Digest {
   hex: string
 }
 
+/** An entry of an index or list. */
+export interface IndexEntryReport {
+  /** Media type of the child manifest. */
+  mediaType: string
+  /** Digest of the child manifest. */
+  digest: string
+  /** Size of the child manifest in bytes. */
+  size: number
+  /** Normalised platform text, e.g. `linux/arm64/v8`. */
+  platform?: string
+}
+
+/**
+ * Caps that keep hostile input harmless; fields left out keep their
+ * defaults (4 MiB manifests and configs, 1000 layers, 1000 index
+ * entries, JSON nesting 64). A negative value counts as 0.
+ */
+export interface Limits {
+  /** Largest manifest accepted, in bytes. */
+  maxManifestBytes?: number
+  /** Largest image config accepted, in bytes. */
+  maxConfigBytes?: number
+  /** Most layers (or schema1 `fsLayers`) in one manifest. */
+  maxLayers?: number
+  /** Most entries in one index or manifest list. */
+  maxChildren?: number
+  /** Deepest JSON nesting accepted. */
+  maxJsonDepth?: number
+}
+
+/** What `Manifest.report()` returns; see docs/node.md. */
+export interface ManifestReport {
+  /**
+   * `schema1`, `schema1-signed`, `schema2`, `docker-list`,
+   * `oci-manifest` or `oci-index`.
+   */
+  format: string
+  /** The media type the manifest was read as. */
+  mediaType: string
+  /** `content-type` or `content`: where the type came from. */
+  detectedFrom: string
+  /** The manifest digest (signed schema1: of the JWS payload). */
+  digest: string
+  /** Length of the raw bytes. */
+  size: number
+  /** The config descriptor (image manifests only). */
+  config?: DescriptorReport
+  /** The layers; for schema1 the `fsLayers` in manifest order. */
+  layers: Array<DescriptorReport>
+  /** The entries of an index or list. */
+  manifests: Array<IndexEntryReport>
+  /** The `artifactType` field (OCI 1.1). */
+  artifactType?: string
+  /** The `subject` descriptor (OCI 1.1). */
+  subject?: DescriptorReport
+  /** The top-level annotations. */
+  annotations: Record<string, string>
+  /** schema1 naming fields. */
+  schema1?: Schema1Report
+  /** One entry per JWS signature (signed schema1 only). */
+  signatures: Array<SignatureReport>
+}
+
 /** Parses `algorithm:hex`; throws with `code` `INVALID_DIGEST`. */
 export declare function parseDigest(text: string): Digest
+
+/**
+ * Parses a manifest from its exact bytes. `contentType` is the
+ * `Content-Type` it came with, if any; throws with the core's `code`
+ * (`INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `LIMIT_EXCEEDED`, ...)
+ * when the document is refused.
+ */
+export declare function parseManifest(data: Uint8Array, contentType?: string | undefined | null, limits?: Limits | undefined | null): Manifest
+
+/**
+ * Parses and normalises `os[(osVersion)]/arch[/variant]`; throws with
+ * `code` `INVALID_PLATFORM`.
+ */
+export declare function parsePlatform(text: string): Platform
+
+/**
+ * Parses and normalises `[registry/]repository[:tag][@digest]`; throws
+ * with `code` `INVALID_REFERENCE`.
+ */
+export declare function parseReference(text: string): Reference
+
+/** A normalised platform, `os[(osVersion)]/arch[/variant]`. */
+export interface Platform {
+  /** Operating system, e.g. `linux`. */
+  os: string
+  /** CPU architecture, e.g. `arm64`. */
+  architecture: string
+  /** CPU variant, e.g. `v8`. */
+  variant?: string
+  /** Operating system version, e.g. `10.0.17763`. */
+  osVersion?: string
+  /** The normalised text, e.g. `linux/arm64/v8`. */
+  text: string
+}
+
+/**
+ * Whether the platform on offer (`have`) satisfies the one asked for
+ * (`want`); throws with `code` `INVALID_PLATFORM`.
+ */
+export declare function platformMatches(want: string, have: string): boolean
+
+/** The entry of an index chosen for a platform. */
+export interface PlatformSelection {
+  /** Position of the entry in the index. */
+  index: number
+  /** Media type of the child manifest. */
+  mediaType: string
+  /** Digest of the child manifest. */
+  digest: string
+  /** Size of the child manifest in bytes. */
+  size: number
+  /** The entry's normalised platform text, e.g. `linux/arm64/v8`. */
+  platform?: string
+}
+
+/** A parsed, normalised image reference. */
+export interface Reference {
+  /** The registry: `docker.io` for Docker Hub, otherwise `host[:port]`. */
+  registry: string
+  /** The repository path, e.g. `library/alpine`. */
+  repository: string
+  /** The tag (`latest` when neither tag nor digest was given). */
+  tag?: string
+  /** The digest as `algorithm:hex`. */
+  digest?: string
+  /** `registry/repository`, e.g. `docker.io/library/alpine`. */
+  name: string
+  /** The normalised full form, `registry/repository[:tag][@digest]`. */
+  full: string
+  /** Docker's short form, e.g. `alpine:latest`. */
+  familiar: string
+  /** The registry API's base URL, e.g. `https://registry-1.docker.io`. */
+  endpoint: string
+  /** Whether plain http may be used (loopback registries only). */
+  plainHttp: boolean
+}
+
+/** The naming fields of a schema1 manifest. */
+export interface Schema1Report {
+  /** Repository path. */
+  name: string
+  /** Tag. */
+  tag: string
+  /** CPU architecture. */
+  architecture: string
+}
+
+/** One JWS signature of a signed schema1 manifest. */
+export interface SignatureReport {
+  /** The algorithm, e.g. `ES256`. */
+  alg: string
+  /** The signer's key id in libtrust form, when the key could be read. */
+  keyId?: string
+  /** Whether the signature verifies over the payload. */
+  verified: boolean
+}
+
+/** A key that produced a valid signature. */
+export interface Signer {
+  /** The algorithm, e.g. `ES256`. */
+  alg: string
+  /** The key id in libtrust form (`ABCD:EFGH:...`, 12 groups). */
+  keyId: string
+}

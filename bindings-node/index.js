@@ -835,4 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Manifest = nativeBinding.Manifest
 module.exports.parseDigest = nativeBinding.parseDigest
+module.exports.parseManifest = nativeBinding.parseManifest
+module.exports.parsePlatform = nativeBinding.parsePlatform
+module.exports.parseReference = nativeBinding.parseReference
+module.exports.platformMatches = nativeBinding.platformMatches

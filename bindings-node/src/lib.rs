@@ -7,3 +7,7 @@
 
 pub mod digest;
 pub mod error;
+pub mod manifest;
+pub mod platform;
+pub mod reference;
+pub mod report;

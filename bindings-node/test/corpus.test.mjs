@@ -27,10 +27,82 @@ function caseFiles() {
   return files
 }
 
+// The binding's objects use camelCase and leave absent values undefined;
+// the corpus has snake_case keys and nulls.
+const orNull = (v) => (v === undefined ? null : v)
+
+const descriptor = (d) => ({ media_type: orNull(d.mediaType), digest: d.digest, size: orNull(d.size) })
+
+const indexEntry = (e) => ({ media_type: e.mediaType, digest: e.digest, size: e.size, platform: orNull(e.platform) })
+
+const report = (r) => ({
+  format: r.format,
+  media_type: r.mediaType,
+  detected_from: r.detectedFrom,
+  digest: r.digest,
+  size: r.size,
+  config: r.config ? descriptor(r.config) : null,
+  layers: r.layers.map(descriptor),
+  manifests: r.manifests.map(indexEntry),
+  artifact_type: orNull(r.artifactType),
+  subject: r.subject ? descriptor(r.subject) : null,
+  annotations: r.annotations,
+  schema1: r.schema1 ? { name: r.schema1.name, tag: r.schema1.tag, architecture: r.schema1.architecture } : null,
+  signatures: r.signatures.map((s) => ({ alg: s.alg, key_id: orNull(s.keyId), verified: s.verified })),
+})
+
+function manifest(input, dir) {
+  const data = readFileSync(join(dir, input.file))
+  const limits = input.limits && {
+    maxManifestBytes: input.limits.max_manifest_bytes,
+    maxConfigBytes: input.limits.max_config_bytes,
+    maxLayers: input.limits.max_layers,
+    maxChildren: input.limits.max_children,
+    maxJsonDepth: input.limits.max_json_depth,
+  }
+  return tranship.parseManifest(data, input.content_type, limits)
+}
+
 const ops = {
+  reference: (input) => {
+    const r = tranship.parseReference(input.reference)
+    return {
+      registry: r.registry,
+      repository: r.repository,
+      tag: orNull(r.tag),
+      digest: orNull(r.digest),
+      name: r.name,
+      full: r.full,
+      familiar: r.familiar,
+      endpoint: r.endpoint,
+      plain_http: r.plainHttp,
+    }
+  },
   digest_parse: (input) => {
     const d = tranship.parseDigest(input.digest)
     return { algorithm: d.algorithm, hex: d.hex }
+  },
+  digest: (input, dir) => ({ digest: manifest(input, dir).digest(input.algorithm) }),
+  manifest: (input, dir) => report(manifest(input, dir).report()),
+  manifest_verify: (input, dir) => ({
+    signatures: manifest(input, dir)
+      .verifySignatures()
+      .map((s) => ({ alg: s.alg, key_id: s.keyId })),
+  }),
+  platform: (input) => {
+    const p = tranship.parsePlatform(input.platform)
+    return {
+      os: p.os,
+      architecture: p.architecture,
+      variant: orNull(p.variant),
+      os_version: orNull(p.osVersion),
+      text: p.text,
+    }
+  },
+  platform_match: (input) => ({ matches: tranship.platformMatches(input.want, input.have) }),
+  platform_select: (input, dir) => {
+    const chosen = manifest(input, dir).selectPlatform(input.platform)
+    return { index: chosen.index, digest: chosen.digest, platform: orNull(chosen.platform) }
   },
 }
 

@@ -1,0 +1,121 @@
+//! `parseManifest`, the `Manifest` class and `Limits`.
+
+use napi::bindgen_prelude::Uint8Array;
+use napi_derive::napi;
+
+use crate::error::{to_js, Result};
+use crate::report::{IndexEntryReport, ManifestReport, Signer};
+
+/// Caps that keep hostile input harmless; fields left out keep their
+/// defaults (4 MiB manifests and configs, 1000 layers, 1000 index
+/// entries, JSON nesting 64). A negative value counts as 0.
+#[napi(object)]
+#[derive(Default)]
+pub struct Limits {
+    /// Largest manifest accepted, in bytes.
+    pub max_manifest_bytes: Option<i64>,
+    /// Largest image config accepted, in bytes.
+    pub max_config_bytes: Option<i64>,
+    /// Most layers (or schema1 `fsLayers`) in one manifest.
+    pub max_layers: Option<i64>,
+    /// Most entries in one index or manifest list.
+    pub max_children: Option<i64>,
+    /// Deepest JSON nesting accepted.
+    pub max_json_depth: Option<i64>,
+}
+
+impl From<Limits> for tranship::Limits {
+    fn from(l: Limits) -> Self {
+        let d = tranship::Limits::default();
+        let or =
+            |v: Option<i64>, default: u64| v.map_or(default, |v| u64::try_from(v).unwrap_or(0));
+        tranship::Limits {
+            max_manifest_bytes: or(l.max_manifest_bytes, d.max_manifest_bytes),
+            max_config_bytes: or(l.max_config_bytes, d.max_config_bytes),
+            max_layers: or(l.max_layers, d.max_layers),
+            max_children: or(l.max_children, d.max_children),
+            max_json_depth: or(l.max_json_depth, d.max_json_depth),
+        }
+    }
+}
+
+/// The entry of an index chosen for a platform.
+#[napi(object)]
+pub struct PlatformSelection {
+    /// Position of the entry in the index.
+    pub index: u32,
+    /// Media type of the child manifest.
+    pub media_type: String,
+    /// Digest of the child manifest.
+    pub digest: String,
+    /// Size of the child manifest in bytes.
+    pub size: f64,
+    /// The entry's normalised platform text, e.g. `linux/arm64/v8`.
+    pub platform: Option<String>,
+}
+
+/// A manifest of any generation, parsed from its exact bytes.
+#[napi]
+pub struct Manifest(tranship::manifest::Manifest);
+
+#[napi]
+impl Manifest {
+    /// The inspection report: format, media type, digest, size, config,
+    /// layers, index entries, signatures, ...
+    #[napi]
+    pub fn report(&self) -> ManifestReport {
+        self.0.report().into()
+    }
+
+    /// The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+    /// payload); `algorithm` is `sha256` (default) or `sha512`.
+    #[napi]
+    pub fn digest(&self, algorithm: Option<String>) -> Result<String> {
+        let algorithm = match algorithm {
+            Some(a) => a.parse().map_err(to_js)?,
+            None => tranship::Algorithm::Sha256,
+        };
+        Ok(self.0.digest_with(algorithm).to_string())
+    }
+
+    /// Verifies every schema1 signature and returns the signers; throws
+    /// with `code` `INVALID_SIGNATURE` when unsigned or any signature
+    /// fails.
+    #[napi]
+    pub fn verify_signatures(&self) -> Result<Vec<Signer>> {
+        let signers = self.0.verify_signatures().map_err(to_js)?;
+        Ok(signers.into_iter().map(Into::into).collect())
+    }
+
+    /// Chooses the index entry for `platform`; throws with `code`
+    /// `PLATFORM_NOT_FOUND` or `INVALID_PLATFORM`.
+    #[napi]
+    pub fn select_platform(&self, platform: String) -> Result<PlatformSelection> {
+        let want: tranship::Platform = platform.parse().map_err(to_js)?;
+        let (index, entry) = self.0.select_platform(&want).map_err(to_js)?;
+        let entry = IndexEntryReport::from(tranship::manifest::IndexEntryReport::from(entry));
+        Ok(PlatformSelection {
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            media_type: entry.media_type,
+            digest: entry.digest,
+            size: entry.size,
+            platform: entry.platform,
+        })
+    }
+}
+
+/// Parses a manifest from its exact bytes. `contentType` is the
+/// `Content-Type` it came with, if any; throws with the core's `code`
+/// (`INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `LIMIT_EXCEEDED`, ...)
+/// when the document is refused.
+#[napi]
+pub fn parse_manifest(
+    data: Uint8Array,
+    content_type: Option<String>,
+    limits: Option<Limits>,
+) -> Result<Manifest> {
+    let limits = limits.unwrap_or_default().into();
+    tranship::manifest::Manifest::parse(&data, content_type.as_deref(), &limits)
+        .map(Manifest)
+        .map_err(to_js)
+}
