@@ -9,3 +9,7 @@ uniffi::setup_scaffolding!("tranship");
 
 pub mod digest;
 pub mod error;
+pub mod manifest;
+pub mod platform;
+pub mod reference;
+pub mod report;

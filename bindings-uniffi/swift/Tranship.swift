@@ -465,6 +465,46 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -506,6 +546,293 @@ fileprivate struct FfiConverterString: FfiConverter {
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
     }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+
+
+
+/**
+ * A manifest of any generation, parsed from its exact bytes.
+ */
+public protocol ManifestProtocol: AnyObject, Sendable {
+    
+    /**
+     * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+     * payload); `algorithm` is `sha256` (default) or `sha512`.
+     */
+    func digest(algorithm: String?) throws  -> String
+    
+    /**
+     * The inspection report: format, media type, digest, size, config,
+     * layers, index entries, signatures, ...
+     */
+    func report()  -> ManifestReport
+    
+    /**
+     * Chooses the index entry for `platform`; fails with code
+     * `PLATFORM_NOT_FOUND` or `INVALID_PLATFORM`.
+     */
+    func selectPlatform(platform: String) throws  -> PlatformSelection
+    
+    /**
+     * Verifies every schema1 signature and returns the signers; fails
+     * with code `INVALID_SIGNATURE` when unsigned or any signature fails.
+     */
+    func verifySignatures() throws  -> [Signer]
+    
+}
+/**
+ * A manifest of any generation, parsed from its exact bytes.
+ */
+open class Manifest: ManifestProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tranship_uniffi_fn_clone_manifest(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tranship_uniffi_fn_free_manifest(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+     * payload); `algorithm` is `sha256` (default) or `sha512`.
+     */
+open func digest(algorithm: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_digest(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(algorithm),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The inspection report: format, media type, digest, size, config,
+     * layers, index entries, signatures, ...
+     */
+open func report() -> ManifestReport  {
+    return try!  FfiConverterTypeManifestReport_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_report(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Chooses the index entry for `platform`; fails with code
+     * `PLATFORM_NOT_FOUND` or `INVALID_PLATFORM`.
+     */
+open func selectPlatform(platform: String)throws  -> PlatformSelection  {
+    return try  FfiConverterTypePlatformSelection_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_select_platform(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(platform),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verifies every schema1 signature and returns the signers; fails
+     * with code `INVALID_SIGNATURE` when unsigned or any signature fails.
+     */
+open func verifySignatures()throws  -> [Signer]  {
+    return try  FfiConverterSequenceTypeSigner.lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_verify_signatures(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeManifest: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Manifest
+
+    public static func lift(_ handle: UInt64) throws -> Manifest {
+        return Manifest(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Manifest) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Manifest {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Manifest, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManifest_lift(_ handle: UInt64) throws -> Manifest {
+    return try FfiConverterTypeManifest.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManifest_lower(_ value: Manifest) -> UInt64 {
+    return FfiConverterTypeManifest.lower(value)
+}
+
+
+
+
+/**
+ * A descriptor in a report; schema1 layers have no media type or size.
+ */
+public struct DescriptorReport: Equatable, Hashable {
+    /**
+     * Media type of the content.
+     */
+    public var mediaType: String?
+    /**
+     * Digest of the content.
+     */
+    public var digest: String
+    /**
+     * Size in bytes.
+     */
+    public var size: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Media type of the content.
+         */mediaType: String?, 
+        /**
+         * Digest of the content.
+         */digest: String, 
+        /**
+         * Size in bytes.
+         */size: UInt64?) {
+        self.mediaType = mediaType
+        self.digest = digest
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DescriptorReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDescriptorReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DescriptorReport {
+        return
+            try DescriptorReport(
+                mediaType: FfiConverterOptionString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DescriptorReport, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.mediaType, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterOptionUInt64.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDescriptorReport_lift(_ buf: RustBuffer) throws -> DescriptorReport {
+    return try FfiConverterTypeDescriptorReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDescriptorReport_lower(_ value: DescriptorReport) -> RustBuffer {
+    return FfiConverterTypeDescriptorReport.lower(value)
 }
 
 
@@ -575,6 +902,941 @@ public func FfiConverterTypeDigest_lift(_ buf: RustBuffer) throws -> Digest {
 #endif
 public func FfiConverterTypeDigest_lower(_ value: Digest) -> RustBuffer {
     return FfiConverterTypeDigest.lower(value)
+}
+
+
+/**
+ * An entry of an index or list.
+ */
+public struct IndexEntryReport: Equatable, Hashable {
+    /**
+     * Media type of the child manifest.
+     */
+    public var mediaType: String
+    /**
+     * Digest of the child manifest.
+     */
+    public var digest: String
+    /**
+     * Size of the child manifest in bytes.
+     */
+    public var size: UInt64
+    /**
+     * Normalised platform text, e.g. `linux/arm64/v8`.
+     */
+    public var platform: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Media type of the child manifest.
+         */mediaType: String, 
+        /**
+         * Digest of the child manifest.
+         */digest: String, 
+        /**
+         * Size of the child manifest in bytes.
+         */size: UInt64, 
+        /**
+         * Normalised platform text, e.g. `linux/arm64/v8`.
+         */platform: String?) {
+        self.mediaType = mediaType
+        self.digest = digest
+        self.size = size
+        self.platform = platform
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension IndexEntryReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIndexEntryReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IndexEntryReport {
+        return
+            try IndexEntryReport(
+                mediaType: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                platform: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: IndexEntryReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.mediaType, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterOptionString.write(value.platform, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIndexEntryReport_lift(_ buf: RustBuffer) throws -> IndexEntryReport {
+    return try FfiConverterTypeIndexEntryReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIndexEntryReport_lower(_ value: IndexEntryReport) -> RustBuffer {
+    return FfiConverterTypeIndexEntryReport.lower(value)
+}
+
+
+/**
+ * Caps that keep hostile input harmless; fields left out (null) keep
+ * their defaults (4 MiB manifests and configs, 1000 layers, 1000 index
+ * entries, JSON nesting 64).
+ */
+public struct Limits: Equatable, Hashable {
+    /**
+     * Largest manifest accepted, in bytes.
+     */
+    public var maxManifestBytes: UInt64?
+    /**
+     * Largest image config accepted, in bytes.
+     */
+    public var maxConfigBytes: UInt64?
+    /**
+     * Most layers (or schema1 `fsLayers`) in one manifest.
+     */
+    public var maxLayers: UInt64?
+    /**
+     * Most entries in one index or manifest list.
+     */
+    public var maxChildren: UInt64?
+    /**
+     * Deepest JSON nesting accepted.
+     */
+    public var maxJsonDepth: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Largest manifest accepted, in bytes.
+         */maxManifestBytes: UInt64? = nil, 
+        /**
+         * Largest image config accepted, in bytes.
+         */maxConfigBytes: UInt64? = nil, 
+        /**
+         * Most layers (or schema1 `fsLayers`) in one manifest.
+         */maxLayers: UInt64? = nil, 
+        /**
+         * Most entries in one index or manifest list.
+         */maxChildren: UInt64? = nil, 
+        /**
+         * Deepest JSON nesting accepted.
+         */maxJsonDepth: UInt64? = nil) {
+        self.maxManifestBytes = maxManifestBytes
+        self.maxConfigBytes = maxConfigBytes
+        self.maxLayers = maxLayers
+        self.maxChildren = maxChildren
+        self.maxJsonDepth = maxJsonDepth
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Limits: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Limits {
+        return
+            try Limits(
+                maxManifestBytes: FfiConverterOptionUInt64.read(from: &buf), 
+                maxConfigBytes: FfiConverterOptionUInt64.read(from: &buf), 
+                maxLayers: FfiConverterOptionUInt64.read(from: &buf), 
+                maxChildren: FfiConverterOptionUInt64.read(from: &buf), 
+                maxJsonDepth: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Limits, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.maxManifestBytes, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxConfigBytes, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxLayers, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxChildren, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxJsonDepth, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
+    return try FfiConverterTypeLimits.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
+    return FfiConverterTypeLimits.lower(value)
+}
+
+
+/**
+ * What `Manifest.report()` returns; see docs/kotlin-swift.md.
+ */
+public struct ManifestReport: Equatable, Hashable {
+    /**
+     * `schema1`, `schema1-signed`, `schema2`, `docker-list`,
+     * `oci-manifest` or `oci-index`.
+     */
+    public var format: String
+    /**
+     * The media type the manifest was read as.
+     */
+    public var mediaType: String
+    /**
+     * `content-type` or `content`: where the type came from.
+     */
+    public var detectedFrom: String
+    /**
+     * The manifest digest (signed schema1: of the JWS payload).
+     */
+    public var digest: String
+    /**
+     * Length of the raw bytes.
+     */
+    public var size: UInt64
+    /**
+     * The config descriptor (image manifests only).
+     */
+    public var config: DescriptorReport?
+    /**
+     * The layers; for schema1 the `fsLayers` in manifest order.
+     */
+    public var layers: [DescriptorReport]
+    /**
+     * The entries of an index or list.
+     */
+    public var manifests: [IndexEntryReport]
+    /**
+     * The `artifactType` field (OCI 1.1).
+     */
+    public var artifactType: String?
+    /**
+     * The `subject` descriptor (OCI 1.1).
+     */
+    public var subject: DescriptorReport?
+    /**
+     * The top-level annotations.
+     */
+    public var annotations: [String: String]
+    /**
+     * schema1 naming fields.
+     */
+    public var schema1: Schema1Report?
+    /**
+     * One entry per JWS signature (signed schema1 only).
+     */
+    public var signatures: [SignatureReport]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `schema1`, `schema1-signed`, `schema2`, `docker-list`,
+         * `oci-manifest` or `oci-index`.
+         */format: String, 
+        /**
+         * The media type the manifest was read as.
+         */mediaType: String, 
+        /**
+         * `content-type` or `content`: where the type came from.
+         */detectedFrom: String, 
+        /**
+         * The manifest digest (signed schema1: of the JWS payload).
+         */digest: String, 
+        /**
+         * Length of the raw bytes.
+         */size: UInt64, 
+        /**
+         * The config descriptor (image manifests only).
+         */config: DescriptorReport?, 
+        /**
+         * The layers; for schema1 the `fsLayers` in manifest order.
+         */layers: [DescriptorReport], 
+        /**
+         * The entries of an index or list.
+         */manifests: [IndexEntryReport], 
+        /**
+         * The `artifactType` field (OCI 1.1).
+         */artifactType: String?, 
+        /**
+         * The `subject` descriptor (OCI 1.1).
+         */subject: DescriptorReport?, 
+        /**
+         * The top-level annotations.
+         */annotations: [String: String], 
+        /**
+         * schema1 naming fields.
+         */schema1: Schema1Report?, 
+        /**
+         * One entry per JWS signature (signed schema1 only).
+         */signatures: [SignatureReport]) {
+        self.format = format
+        self.mediaType = mediaType
+        self.detectedFrom = detectedFrom
+        self.digest = digest
+        self.size = size
+        self.config = config
+        self.layers = layers
+        self.manifests = manifests
+        self.artifactType = artifactType
+        self.subject = subject
+        self.annotations = annotations
+        self.schema1 = schema1
+        self.signatures = signatures
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ManifestReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeManifestReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ManifestReport {
+        return
+            try ManifestReport(
+                format: FfiConverterString.read(from: &buf), 
+                mediaType: FfiConverterString.read(from: &buf), 
+                detectedFrom: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                config: FfiConverterOptionTypeDescriptorReport.read(from: &buf), 
+                layers: FfiConverterSequenceTypeDescriptorReport.read(from: &buf), 
+                manifests: FfiConverterSequenceTypeIndexEntryReport.read(from: &buf), 
+                artifactType: FfiConverterOptionString.read(from: &buf), 
+                subject: FfiConverterOptionTypeDescriptorReport.read(from: &buf), 
+                annotations: FfiConverterDictionaryStringString.read(from: &buf), 
+                schema1: FfiConverterOptionTypeSchema1Report.read(from: &buf), 
+                signatures: FfiConverterSequenceTypeSignatureReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ManifestReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.format, into: &buf)
+        FfiConverterString.write(value.mediaType, into: &buf)
+        FfiConverterString.write(value.detectedFrom, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterOptionTypeDescriptorReport.write(value.config, into: &buf)
+        FfiConverterSequenceTypeDescriptorReport.write(value.layers, into: &buf)
+        FfiConverterSequenceTypeIndexEntryReport.write(value.manifests, into: &buf)
+        FfiConverterOptionString.write(value.artifactType, into: &buf)
+        FfiConverterOptionTypeDescriptorReport.write(value.subject, into: &buf)
+        FfiConverterDictionaryStringString.write(value.annotations, into: &buf)
+        FfiConverterOptionTypeSchema1Report.write(value.schema1, into: &buf)
+        FfiConverterSequenceTypeSignatureReport.write(value.signatures, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManifestReport_lift(_ buf: RustBuffer) throws -> ManifestReport {
+    return try FfiConverterTypeManifestReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManifestReport_lower(_ value: ManifestReport) -> RustBuffer {
+    return FfiConverterTypeManifestReport.lower(value)
+}
+
+
+/**
+ * A normalised platform, `os[(osVersion)]/arch[/variant]`.
+ */
+public struct Platform: Equatable, Hashable {
+    /**
+     * Operating system, e.g. `linux`.
+     */
+    public var os: String
+    /**
+     * CPU architecture, e.g. `arm64`.
+     */
+    public var architecture: String
+    /**
+     * CPU variant, e.g. `v8`.
+     */
+    public var variant: String?
+    /**
+     * Operating system version, e.g. `10.0.17763`.
+     */
+    public var osVersion: String?
+    /**
+     * The normalised text, e.g. `linux/arm64/v8`.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Operating system, e.g. `linux`.
+         */os: String, 
+        /**
+         * CPU architecture, e.g. `arm64`.
+         */architecture: String, 
+        /**
+         * CPU variant, e.g. `v8`.
+         */variant: String?, 
+        /**
+         * Operating system version, e.g. `10.0.17763`.
+         */osVersion: String?, 
+        /**
+         * The normalised text, e.g. `linux/arm64/v8`.
+         */text: String) {
+        self.os = os
+        self.architecture = architecture
+        self.variant = variant
+        self.osVersion = osVersion
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Platform: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlatform: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Platform {
+        return
+            try Platform(
+                os: FfiConverterString.read(from: &buf), 
+                architecture: FfiConverterString.read(from: &buf), 
+                variant: FfiConverterOptionString.read(from: &buf), 
+                osVersion: FfiConverterOptionString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Platform, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.os, into: &buf)
+        FfiConverterString.write(value.architecture, into: &buf)
+        FfiConverterOptionString.write(value.variant, into: &buf)
+        FfiConverterOptionString.write(value.osVersion, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatform_lift(_ buf: RustBuffer) throws -> Platform {
+    return try FfiConverterTypePlatform.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatform_lower(_ value: Platform) -> RustBuffer {
+    return FfiConverterTypePlatform.lower(value)
+}
+
+
+/**
+ * The entry of an index chosen for a platform.
+ */
+public struct PlatformSelection: Equatable, Hashable {
+    /**
+     * Position of the entry in the index.
+     */
+    public var index: UInt64
+    /**
+     * Media type of the child manifest.
+     */
+    public var mediaType: String
+    /**
+     * Digest of the child manifest.
+     */
+    public var digest: String
+    /**
+     * Size of the child manifest in bytes.
+     */
+    public var size: UInt64
+    /**
+     * The entry's normalised platform text, e.g. `linux/arm64/v8`.
+     */
+    public var platform: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position of the entry in the index.
+         */index: UInt64, 
+        /**
+         * Media type of the child manifest.
+         */mediaType: String, 
+        /**
+         * Digest of the child manifest.
+         */digest: String, 
+        /**
+         * Size of the child manifest in bytes.
+         */size: UInt64, 
+        /**
+         * The entry's normalised platform text, e.g. `linux/arm64/v8`.
+         */platform: String?) {
+        self.index = index
+        self.mediaType = mediaType
+        self.digest = digest
+        self.size = size
+        self.platform = platform
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlatformSelection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlatformSelection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlatformSelection {
+        return
+            try PlatformSelection(
+                index: FfiConverterUInt64.read(from: &buf), 
+                mediaType: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                platform: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlatformSelection, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterString.write(value.mediaType, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterOptionString.write(value.platform, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformSelection_lift(_ buf: RustBuffer) throws -> PlatformSelection {
+    return try FfiConverterTypePlatformSelection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlatformSelection_lower(_ value: PlatformSelection) -> RustBuffer {
+    return FfiConverterTypePlatformSelection.lower(value)
+}
+
+
+/**
+ * A parsed, normalised image reference.
+ */
+public struct Reference: Equatable, Hashable {
+    /**
+     * The registry: `docker.io` for Docker Hub, otherwise `host[:port]`.
+     */
+    public var registry: String
+    /**
+     * The repository path, e.g. `library/alpine`.
+     */
+    public var repository: String
+    /**
+     * The tag (`latest` when neither tag nor digest was given).
+     */
+    public var tag: String?
+    /**
+     * The digest as `algorithm:hex`.
+     */
+    public var digest: String?
+    /**
+     * `registry/repository`, e.g. `docker.io/library/alpine`.
+     */
+    public var name: String
+    /**
+     * The normalised full form, `registry/repository[:tag][@digest]`.
+     */
+    public var full: String
+    /**
+     * Docker's short form, e.g. `alpine:latest`.
+     */
+    public var familiar: String
+    /**
+     * The registry API's base URL, e.g. `https://registry-1.docker.io`.
+     */
+    public var endpoint: String
+    /**
+     * Whether plain http may be used (loopback registries only).
+     */
+    public var plainHttp: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The registry: `docker.io` for Docker Hub, otherwise `host[:port]`.
+         */registry: String, 
+        /**
+         * The repository path, e.g. `library/alpine`.
+         */repository: String, 
+        /**
+         * The tag (`latest` when neither tag nor digest was given).
+         */tag: String?, 
+        /**
+         * The digest as `algorithm:hex`.
+         */digest: String?, 
+        /**
+         * `registry/repository`, e.g. `docker.io/library/alpine`.
+         */name: String, 
+        /**
+         * The normalised full form, `registry/repository[:tag][@digest]`.
+         */full: String, 
+        /**
+         * Docker's short form, e.g. `alpine:latest`.
+         */familiar: String, 
+        /**
+         * The registry API's base URL, e.g. `https://registry-1.docker.io`.
+         */endpoint: String, 
+        /**
+         * Whether plain http may be used (loopback registries only).
+         */plainHttp: Bool) {
+        self.registry = registry
+        self.repository = repository
+        self.tag = tag
+        self.digest = digest
+        self.name = name
+        self.full = full
+        self.familiar = familiar
+        self.endpoint = endpoint
+        self.plainHttp = plainHttp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Reference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Reference {
+        return
+            try Reference(
+                registry: FfiConverterString.read(from: &buf), 
+                repository: FfiConverterString.read(from: &buf), 
+                tag: FfiConverterOptionString.read(from: &buf), 
+                digest: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                full: FfiConverterString.read(from: &buf), 
+                familiar: FfiConverterString.read(from: &buf), 
+                endpoint: FfiConverterString.read(from: &buf), 
+                plainHttp: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Reference, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.registry, into: &buf)
+        FfiConverterString.write(value.repository, into: &buf)
+        FfiConverterOptionString.write(value.tag, into: &buf)
+        FfiConverterOptionString.write(value.digest, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.full, into: &buf)
+        FfiConverterString.write(value.familiar, into: &buf)
+        FfiConverterString.write(value.endpoint, into: &buf)
+        FfiConverterBool.write(value.plainHttp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReference_lift(_ buf: RustBuffer) throws -> Reference {
+    return try FfiConverterTypeReference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReference_lower(_ value: Reference) -> RustBuffer {
+    return FfiConverterTypeReference.lower(value)
+}
+
+
+/**
+ * The naming fields of a schema1 manifest.
+ */
+public struct Schema1Report: Equatable, Hashable {
+    /**
+     * Repository path.
+     */
+    public var name: String
+    /**
+     * Tag.
+     */
+    public var tag: String
+    /**
+     * CPU architecture.
+     */
+    public var architecture: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Repository path.
+         */name: String, 
+        /**
+         * Tag.
+         */tag: String, 
+        /**
+         * CPU architecture.
+         */architecture: String) {
+        self.name = name
+        self.tag = tag
+        self.architecture = architecture
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Schema1Report: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSchema1Report: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Schema1Report {
+        return
+            try Schema1Report(
+                name: FfiConverterString.read(from: &buf), 
+                tag: FfiConverterString.read(from: &buf), 
+                architecture: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Schema1Report, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.tag, into: &buf)
+        FfiConverterString.write(value.architecture, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchema1Report_lift(_ buf: RustBuffer) throws -> Schema1Report {
+    return try FfiConverterTypeSchema1Report.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSchema1Report_lower(_ value: Schema1Report) -> RustBuffer {
+    return FfiConverterTypeSchema1Report.lower(value)
+}
+
+
+/**
+ * One JWS signature of a signed schema1 manifest.
+ */
+public struct SignatureReport: Equatable, Hashable {
+    /**
+     * The algorithm, e.g. `ES256`.
+     */
+    public var alg: String
+    /**
+     * The signer's key id in libtrust form, when the key could be read.
+     */
+    public var keyId: String?
+    /**
+     * Whether the signature verifies over the payload.
+     */
+    public var verified: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The algorithm, e.g. `ES256`.
+         */alg: String, 
+        /**
+         * The signer's key id in libtrust form, when the key could be read.
+         */keyId: String?, 
+        /**
+         * Whether the signature verifies over the payload.
+         */verified: Bool) {
+        self.alg = alg
+        self.keyId = keyId
+        self.verified = verified
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignatureReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatureReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignatureReport {
+        return
+            try SignatureReport(
+                alg: FfiConverterString.read(from: &buf), 
+                keyId: FfiConverterOptionString.read(from: &buf), 
+                verified: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignatureReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.alg, into: &buf)
+        FfiConverterOptionString.write(value.keyId, into: &buf)
+        FfiConverterBool.write(value.verified, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureReport_lift(_ buf: RustBuffer) throws -> SignatureReport {
+    return try FfiConverterTypeSignatureReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureReport_lower(_ value: SignatureReport) -> RustBuffer {
+    return FfiConverterTypeSignatureReport.lower(value)
+}
+
+
+/**
+ * A key that produced a valid signature.
+ */
+public struct Signer: Equatable, Hashable {
+    /**
+     * The algorithm, e.g. `ES256`.
+     */
+    public var alg: String
+    /**
+     * The key id in libtrust form (`ABCD:EFGH:...`, 12 groups).
+     */
+    public var keyId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The algorithm, e.g. `ES256`.
+         */alg: String, 
+        /**
+         * The key id in libtrust form (`ABCD:EFGH:...`, 12 groups).
+         */keyId: String) {
+        self.alg = alg
+        self.keyId = keyId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Signer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSigner: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signer {
+        return
+            try Signer(
+                alg: FfiConverterString.read(from: &buf), 
+                keyId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Signer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.alg, into: &buf)
+        FfiConverterString.write(value.keyId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigner_lift(_ buf: RustBuffer) throws -> Signer {
+    return try FfiConverterTypeSigner.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigner_lower(_ value: Signer) -> RustBuffer {
+    return FfiConverterTypeSigner.lower(value)
 }
 
 
@@ -665,6 +1927,252 @@ public func FfiConverterTypeTranshipError_lift(_ buf: RustBuffer) throws -> Tran
 public func FfiConverterTypeTranshipError_lower(_ value: TranshipError) -> RustBuffer {
     return FfiConverterTypeTranshipError.lower(value)
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDescriptorReport: FfiConverterRustBuffer {
+    typealias SwiftType = DescriptorReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDescriptorReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDescriptorReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
+    typealias SwiftType = Limits?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLimits.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLimits.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSchema1Report: FfiConverterRustBuffer {
+    typealias SwiftType = Schema1Report?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSchema1Report.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSchema1Report.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDescriptorReport: FfiConverterRustBuffer {
+    typealias SwiftType = [DescriptorReport]
+
+    public static func write(_ value: [DescriptorReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDescriptorReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DescriptorReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DescriptorReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDescriptorReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeIndexEntryReport: FfiConverterRustBuffer {
+    typealias SwiftType = [IndexEntryReport]
+
+    public static func write(_ value: [IndexEntryReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeIndexEntryReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [IndexEntryReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [IndexEntryReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeIndexEntryReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSignatureReport: FfiConverterRustBuffer {
+    typealias SwiftType = [SignatureReport]
+
+    public static func write(_ value: [SignatureReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSignatureReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SignatureReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SignatureReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSignatureReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSigner: FfiConverterRustBuffer {
+    typealias SwiftType = [Signer]
+
+    public static func write(_ value: [Signer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSigner.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Signer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Signer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSigner.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
 /**
  * Parses `algorithm:hex`; fails with code `INVALID_DIGEST`.
  */
@@ -672,6 +2180,59 @@ public func parseDigest(text: String)throws  -> Digest  {
     return try  FfiConverterTypeDigest_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
         uniffiCallStatus in
     uniffi_tranship_uniffi_fn_func_parse_digest(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses a manifest from its exact bytes. `content_type` is the
+ * `Content-Type` it came with, if any; fails with the core's code
+ * (`INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `LIMIT_EXCEEDED`, ...)
+ * when the document is refused.
+ */
+public func parseManifest(data: Data, contentType: String? = nil, limits: Limits? = nil)throws  -> Manifest  {
+    return try  FfiConverterTypeManifest_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_parse_manifest(
+        FfiConverterData.lower(data),
+        FfiConverterOptionString.lower(contentType),
+        FfiConverterOptionTypeLimits.lower(limits),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses and normalises `os[(osVersion)]/arch[/variant]`; fails with
+ * code `INVALID_PLATFORM`.
+ */
+public func parsePlatform(text: String)throws  -> Platform  {
+    return try  FfiConverterTypePlatform_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_parse_platform(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether the platform on offer (`have`) satisfies the one asked for
+ * (`want`); fails with code `INVALID_PLATFORM`.
+ */
+public func platformMatches(want: String, have: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_platform_matches(
+        FfiConverterString.lower(want),
+        FfiConverterString.lower(have),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses and normalises `[registry/]repository[:tag][@digest]`; fails
+ * with code `INVALID_REFERENCE`.
+ */
+public func parseReference(text: String)throws  -> Reference  {
+    return try  FfiConverterTypeReference_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_parse_reference(
         FfiConverterString.lower(text),uniffiCallStatus
     )
 })
@@ -693,6 +2254,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_tranship_uniffi_checksum_func_parse_digest() != 2158) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_func_parse_manifest() != 27635) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_func_parse_platform() != 57371) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_func_platform_matches() != 36547) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_func_parse_reference() != 60803) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_digest() != 61603) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_report() != 23211) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_select_platform() != 62550) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() != 7482) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -243,9 +243,59 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_CLONE_MANIFEST
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_CLONE_MANIFEST
+uint64_t uniffi_tranship_uniffi_fn_clone_manifest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FREE_MANIFEST
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FREE_MANIFEST
+void uniffi_tranship_uniffi_fn_free_manifest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_DIGEST
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_DIGEST
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_digest(uint64_t ptr, RustBuffer algorithm, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_REPORT
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_report(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_SELECT_PLATFORM
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_SELECT_PLATFORM
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_select_platform(uint64_t ptr, RustBuffer platform, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_VERIFY_SIGNATURES
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_VERIFY_SIGNATURES
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_verify_signatures(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_DIGEST
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_DIGEST
 RustBuffer uniffi_tranship_uniffi_fn_func_parse_digest(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_MANIFEST
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_MANIFEST
+uint64_t uniffi_tranship_uniffi_fn_func_parse_manifest(RustBuffer data, RustBuffer content_type, RustBuffer limits, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_PLATFORM
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_PLATFORM
+RustBuffer uniffi_tranship_uniffi_fn_func_parse_platform(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PLATFORM_MATCHES
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PLATFORM_MATCHES
+int8_t uniffi_tranship_uniffi_fn_func_platform_matches(RustBuffer want, RustBuffer have, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_REFERENCE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_REFERENCE
+RustBuffer uniffi_tranship_uniffi_fn_func_parse_reference(RustBuffer text, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_TRANSHIP_UNIFFI_RUSTBUFFER_ALLOC
@@ -511,6 +561,54 @@ void ffi_tranship_uniffi_rust_future_complete_void(uint64_t handle, RustCallStat
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_DIGEST
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_DIGEST
 uint16_t uniffi_tranship_uniffi_checksum_func_parse_digest(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_MANIFEST
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_MANIFEST
+uint16_t uniffi_tranship_uniffi_checksum_func_parse_manifest(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_PLATFORM
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_PLATFORM
+uint16_t uniffi_tranship_uniffi_checksum_func_parse_platform(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PLATFORM_MATCHES
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PLATFORM_MATCHES
+uint16_t uniffi_tranship_uniffi_checksum_func_platform_matches(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_REFERENCE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_REFERENCE
+uint16_t uniffi_tranship_uniffi_checksum_func_parse_reference(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_DIGEST
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_DIGEST
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_digest(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_REPORT
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_report(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_SELECT_PLATFORM
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_SELECT_PLATFORM
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_select_platform(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_VERIFY_SIGNATURES
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_VERIFY_SIGNATURES
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures(void
     
 );
 #endif

@@ -30,6 +30,7 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicBoolean
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -676,6 +677,22 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_tranship_uniffi_checksum_func_parse_digest(
     ): Int
+    external fun uniffi_tranship_uniffi_checksum_func_parse_manifest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_func_parse_platform(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_func_platform_matches(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_func_parse_reference(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_digest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_report(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_select_platform(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures(
+    ): Int
     external fun ffi_tranship_uniffi_uniffi_contract_version(
     ): Int
 
@@ -684,6 +701,11 @@ internal object IntegrityCheckingUniffiLib {
 
 internal object UniffiLib {
     
+    // The Cleaner for the whole library
+    internal val CLEANER: UniffiCleaner by lazy {
+        UniffiCleaner.create()
+    }
+    
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "tranship"))
@@ -691,7 +713,27 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_tranship_uniffi_fn_clone_manifest(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_free_manifest(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tranship_uniffi_fn_method_manifest_digest(`ptr`: Long,`algorithm`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_method_manifest_report(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_method_manifest_select_platform(`ptr`: Long,`platform`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_method_manifest_verify_signatures(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_func_parse_digest(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_func_parse_manifest(`data`: RustBuffer.ByValue,`contentType`: RustBuffer.ByValue,`limits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_func_parse_platform(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_func_platform_matches(`want`: RustBuffer.ByValue,`have`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_tranship_uniffi_fn_func_parse_reference(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_tranship_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -815,6 +857,30 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_func_parse_digest() and 0xFFFF) != 2158) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tranship_uniffi_checksum_func_parse_manifest() and 0xFFFF) != 27635) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_func_parse_platform() and 0xFFFF) != 57371) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_func_platform_matches() and 0xFFFF) != 36547) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_func_parse_reference() and 0xFFFF) != 60803) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_digest() and 0xFFFF) != 61603) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_report() and 0xFFFF) != 23211) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_select_platform() and 0xFFFF) != 62550) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() and 0xFFFF) != 7482) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
 }
 
 /**
@@ -907,6 +973,116 @@ object UniffiWithHandle
  * @suppress
  * */
 object NoHandle
+/**
+ * The cleaner interface for Object finalization code to run.
+ * This is the entry point to any implementation that we're using.
+ *
+ * The cleaner registers objects and returns cleanables, so now we are
+ * defining a `UniffiCleaner` with a `UniffiClenaer.Cleanable` to abstract the
+ * different implmentations available at compile time.
+ *
+ * @suppress
+ */
+interface UniffiCleaner {
+    interface Cleanable {
+        fun clean()
+    }
+
+    fun register(value: Any, cleanUpTask: Runnable): UniffiCleaner.Cleanable
+
+    companion object
+}
+
+// The fallback Jna cleaner, which is available for both Android, and the JVM.
+private class UniffiJnaCleaner : UniffiCleaner {
+    private val cleaner = com.sun.jna.internal.Cleaner.getCleaner()
+
+    override fun register(value: Any, cleanUpTask: Runnable): UniffiCleaner.Cleanable =
+        UniffiJnaCleanable(cleaner.register(value, cleanUpTask))
+}
+
+private class UniffiJnaCleanable(
+    private val cleanable: com.sun.jna.internal.Cleaner.Cleanable,
+) : UniffiCleaner.Cleanable {
+    override fun clean() = cleanable.clean()
+}
+
+
+// We decide at uniffi binding generation time whether we were
+// using Android or not.
+// There are further runtime checks to chose the correct implementation
+// of the cleaner.
+private fun UniffiCleaner.Companion.create(): UniffiCleaner =
+    try {
+        // For safety's sake: if the library hasn't been run in android_cleaner = true
+        // mode, but is being run on Android, then we still need to think about
+        // Android API versions.
+        // So we check if java.lang.ref.Cleaner is there, and use that…
+        java.lang.Class.forName("java.lang.ref.Cleaner")
+        JavaLangRefCleaner()
+    } catch (e: ClassNotFoundException) {
+        // … otherwise, fallback to the JNA cleaner.
+        UniffiJnaCleaner()
+    }
+
+private class JavaLangRefCleaner : UniffiCleaner {
+    val cleaner = java.lang.ref.Cleaner.create()
+
+    override fun register(value: Any, cleanUpTask: Runnable): UniffiCleaner.Cleanable =
+        JavaLangRefCleanable(cleaner.register(value, cleanUpTask))
+}
+
+private class JavaLangRefCleanable(
+    val cleanable: java.lang.ref.Cleaner.Cleanable
+) : UniffiCleaner.Cleanable {
+    override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterULong: FfiConverter<ULong, Long> {
+    override fun lift(value: Long): ULong {
+        return value.toULong()
+    }
+
+    override fun read(buf: ByteBuffer): ULong {
+        return lift(buf.getLong())
+    }
+
+    override fun lower(value: ULong): Long {
+        return value.toLong()
+    }
+
+    override fun allocationSize(value: ULong) = 8UL
+
+    override fun write(value: ULong, buf: ByteBuffer) {
+        buf.putLong(value.toLong())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
+    override fun lift(value: Byte): Boolean {
+        return value.toInt() != 0
+    }
+
+    override fun read(buf: ByteBuffer): Boolean {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: Boolean): Byte {
+        return if (value) 1.toByte() else 0.toByte()
+    }
+
+    override fun allocationSize(value: Boolean) = 1UL
+
+    override fun write(value: Boolean, buf: ByteBuffer) {
+        buf.put(lower(value))
+    }
+}
 
 /**
  * @suppress
@@ -965,6 +1141,423 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     }
 }
 
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A manifest of any generation, parsed from its exact bytes.
+ */
+public interface ManifestInterface {
+    
+    /**
+     * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+     * payload); `algorithm` is `sha256` (default) or `sha512`.
+     */
+    fun `digest`(`algorithm`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * The inspection report: format, media type, digest, size, config,
+     * layers, index entries, signatures, ...
+     */
+    fun `report`(): ManifestReport
+    
+    /**
+     * Chooses the index entry for `platform`; fails with code
+     * `PLATFORM_NOT_FOUND` or `INVALID_PLATFORM`.
+     */
+    fun `selectPlatform`(`platform`: kotlin.String): PlatformSelection
+    
+    /**
+     * Verifies every schema1 signature and returns the signers; fails
+     * with code `INVALID_SIGNATURE` when unsigned or any signature fails.
+     */
+    fun `verifySignatures`(): List<Signer>
+    
+    companion object
+}
+
+/**
+ * A manifest of any generation, parsed from its exact bytes.
+ */
+open class Manifest: Disposable, AutoCloseable, ManifestInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tranship_uniffi_fn_free_manifest(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tranship_uniffi_fn_clone_manifest(handle, status)
+        }
+    }
+
+    
+    /**
+     * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+     * payload); `algorithm` is `sha256` (default) or `sha512`.
+     */
+    @Throws(TranshipException::class)override fun `digest`(`algorithm`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_digest(
+        it,
+        
+        FfiConverterOptionalString.lower(`algorithm`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The inspection report: format, media type, digest, size, config,
+     * layers, index entries, signatures, ...
+     */override fun `report`(): ManifestReport {
+            return FfiConverterTypeManifestReport.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_report(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Chooses the index entry for `platform`; fails with code
+     * `PLATFORM_NOT_FOUND` or `INVALID_PLATFORM`.
+     */
+    @Throws(TranshipException::class)override fun `selectPlatform`(`platform`: kotlin.String): PlatformSelection {
+            return FfiConverterTypePlatformSelection.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_select_platform(
+        it,
+        
+        FfiConverterString.lower(`platform`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Verifies every schema1 signature and returns the signers; fails
+     * with code `INVALID_SIGNATURE` when unsigned or any signature fails.
+     */
+    @Throws(TranshipException::class)override fun `verifySignatures`(): List<Signer> {
+            return FfiConverterSequenceTypeSigner.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_verify_signatures(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeManifest: FfiConverter<Manifest, Long> {
+    override fun lower(value: Manifest): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Manifest {
+        return Manifest(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Manifest {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Manifest) = 8UL
+
+    override fun write(value: Manifest, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+
+/**
+ * A descriptor in a report; schema1 layers have no media type or size.
+ */
+data class DescriptorReport (
+    /**
+     * Media type of the content.
+     */
+    var `mediaType`: kotlin.String?
+    , 
+    /**
+     * Digest of the content.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Size in bytes.
+     */
+    var `size`: kotlin.ULong?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDescriptorReport: FfiConverterRustBuffer<DescriptorReport> {
+    override fun read(buf: ByteBuffer): DescriptorReport {
+        return DescriptorReport(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DescriptorReport) = (
+            FfiConverterOptionalString.allocationSize(value.`mediaType`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterOptionalULong.allocationSize(value.`size`)
+    )
+
+    override fun write(value: DescriptorReport, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`mediaType`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterOptionalULong.write(value.`size`, buf)
+    }
+}
+
 
 
 /**
@@ -1009,6 +1602,680 @@ public object FfiConverterTypeDigest: FfiConverterRustBuffer<Digest> {
     override fun write(value: Digest, buf: ByteBuffer) {
             FfiConverterString.write(value.`algorithm`, buf)
             FfiConverterString.write(value.`hex`, buf)
+    }
+}
+
+
+
+/**
+ * An entry of an index or list.
+ */
+data class IndexEntryReport (
+    /**
+     * Media type of the child manifest.
+     */
+    var `mediaType`: kotlin.String
+    , 
+    /**
+     * Digest of the child manifest.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Size of the child manifest in bytes.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * Normalised platform text, e.g. `linux/arm64/v8`.
+     */
+    var `platform`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIndexEntryReport: FfiConverterRustBuffer<IndexEntryReport> {
+    override fun read(buf: ByteBuffer): IndexEntryReport {
+        return IndexEntryReport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: IndexEntryReport) = (
+            FfiConverterString.allocationSize(value.`mediaType`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterOptionalString.allocationSize(value.`platform`)
+    )
+
+    override fun write(value: IndexEntryReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`mediaType`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterOptionalString.write(value.`platform`, buf)
+    }
+}
+
+
+
+/**
+ * Caps that keep hostile input harmless; fields left out (null) keep
+ * their defaults (4 MiB manifests and configs, 1000 layers, 1000 index
+ * entries, JSON nesting 64).
+ */
+data class Limits (
+    /**
+     * Largest manifest accepted, in bytes.
+     */
+    var `maxManifestBytes`: kotlin.ULong? = null 
+    , 
+    /**
+     * Largest image config accepted, in bytes.
+     */
+    var `maxConfigBytes`: kotlin.ULong? = null 
+    , 
+    /**
+     * Most layers (or schema1 `fsLayers`) in one manifest.
+     */
+    var `maxLayers`: kotlin.ULong? = null 
+    , 
+    /**
+     * Most entries in one index or manifest list.
+     */
+    var `maxChildren`: kotlin.ULong? = null 
+    , 
+    /**
+     * Deepest JSON nesting accepted.
+     */
+    var `maxJsonDepth`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
+    override fun read(buf: ByteBuffer): Limits {
+        return Limits(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Limits) = (
+            FfiConverterOptionalULong.allocationSize(value.`maxManifestBytes`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxConfigBytes`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxLayers`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxChildren`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxJsonDepth`)
+    )
+
+    override fun write(value: Limits, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`maxManifestBytes`, buf)
+            FfiConverterOptionalULong.write(value.`maxConfigBytes`, buf)
+            FfiConverterOptionalULong.write(value.`maxLayers`, buf)
+            FfiConverterOptionalULong.write(value.`maxChildren`, buf)
+            FfiConverterOptionalULong.write(value.`maxJsonDepth`, buf)
+    }
+}
+
+
+
+/**
+ * What `Manifest.report()` returns; see docs/kotlin-swift.md.
+ */
+data class ManifestReport (
+    /**
+     * `schema1`, `schema1-signed`, `schema2`, `docker-list`,
+     * `oci-manifest` or `oci-index`.
+     */
+    var `format`: kotlin.String
+    , 
+    /**
+     * The media type the manifest was read as.
+     */
+    var `mediaType`: kotlin.String
+    , 
+    /**
+     * `content-type` or `content`: where the type came from.
+     */
+    var `detectedFrom`: kotlin.String
+    , 
+    /**
+     * The manifest digest (signed schema1: of the JWS payload).
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Length of the raw bytes.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * The config descriptor (image manifests only).
+     */
+    var `config`: DescriptorReport?
+    , 
+    /**
+     * The layers; for schema1 the `fsLayers` in manifest order.
+     */
+    var `layers`: List<DescriptorReport>
+    , 
+    /**
+     * The entries of an index or list.
+     */
+    var `manifests`: List<IndexEntryReport>
+    , 
+    /**
+     * The `artifactType` field (OCI 1.1).
+     */
+    var `artifactType`: kotlin.String?
+    , 
+    /**
+     * The `subject` descriptor (OCI 1.1).
+     */
+    var `subject`: DescriptorReport?
+    , 
+    /**
+     * The top-level annotations.
+     */
+    var `annotations`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * schema1 naming fields.
+     */
+    var `schema1`: Schema1Report?
+    , 
+    /**
+     * One entry per JWS signature (signed schema1 only).
+     */
+    var `signatures`: List<SignatureReport>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeManifestReport: FfiConverterRustBuffer<ManifestReport> {
+    override fun read(buf: ByteBuffer): ManifestReport {
+        return ManifestReport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeDescriptorReport.read(buf),
+            FfiConverterSequenceTypeDescriptorReport.read(buf),
+            FfiConverterSequenceTypeIndexEntryReport.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeDescriptorReport.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterOptionalTypeSchema1Report.read(buf),
+            FfiConverterSequenceTypeSignatureReport.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ManifestReport) = (
+            FfiConverterString.allocationSize(value.`format`) +
+            FfiConverterString.allocationSize(value.`mediaType`) +
+            FfiConverterString.allocationSize(value.`detectedFrom`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterOptionalTypeDescriptorReport.allocationSize(value.`config`) +
+            FfiConverterSequenceTypeDescriptorReport.allocationSize(value.`layers`) +
+            FfiConverterSequenceTypeIndexEntryReport.allocationSize(value.`manifests`) +
+            FfiConverterOptionalString.allocationSize(value.`artifactType`) +
+            FfiConverterOptionalTypeDescriptorReport.allocationSize(value.`subject`) +
+            FfiConverterMapStringString.allocationSize(value.`annotations`) +
+            FfiConverterOptionalTypeSchema1Report.allocationSize(value.`schema1`) +
+            FfiConverterSequenceTypeSignatureReport.allocationSize(value.`signatures`)
+    )
+
+    override fun write(value: ManifestReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`format`, buf)
+            FfiConverterString.write(value.`mediaType`, buf)
+            FfiConverterString.write(value.`detectedFrom`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterOptionalTypeDescriptorReport.write(value.`config`, buf)
+            FfiConverterSequenceTypeDescriptorReport.write(value.`layers`, buf)
+            FfiConverterSequenceTypeIndexEntryReport.write(value.`manifests`, buf)
+            FfiConverterOptionalString.write(value.`artifactType`, buf)
+            FfiConverterOptionalTypeDescriptorReport.write(value.`subject`, buf)
+            FfiConverterMapStringString.write(value.`annotations`, buf)
+            FfiConverterOptionalTypeSchema1Report.write(value.`schema1`, buf)
+            FfiConverterSequenceTypeSignatureReport.write(value.`signatures`, buf)
+    }
+}
+
+
+
+/**
+ * A normalised platform, `os[(osVersion)]/arch[/variant]`.
+ */
+data class Platform (
+    /**
+     * Operating system, e.g. `linux`.
+     */
+    var `os`: kotlin.String
+    , 
+    /**
+     * CPU architecture, e.g. `arm64`.
+     */
+    var `architecture`: kotlin.String
+    , 
+    /**
+     * CPU variant, e.g. `v8`.
+     */
+    var `variant`: kotlin.String?
+    , 
+    /**
+     * Operating system version, e.g. `10.0.17763`.
+     */
+    var `osVersion`: kotlin.String?
+    , 
+    /**
+     * The normalised text, e.g. `linux/arm64/v8`.
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlatform: FfiConverterRustBuffer<Platform> {
+    override fun read(buf: ByteBuffer): Platform {
+        return Platform(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Platform) = (
+            FfiConverterString.allocationSize(value.`os`) +
+            FfiConverterString.allocationSize(value.`architecture`) +
+            FfiConverterOptionalString.allocationSize(value.`variant`) +
+            FfiConverterOptionalString.allocationSize(value.`osVersion`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: Platform, buf: ByteBuffer) {
+            FfiConverterString.write(value.`os`, buf)
+            FfiConverterString.write(value.`architecture`, buf)
+            FfiConverterOptionalString.write(value.`variant`, buf)
+            FfiConverterOptionalString.write(value.`osVersion`, buf)
+            FfiConverterString.write(value.`text`, buf)
+    }
+}
+
+
+
+/**
+ * The entry of an index chosen for a platform.
+ */
+data class PlatformSelection (
+    /**
+     * Position of the entry in the index.
+     */
+    var `index`: kotlin.ULong
+    , 
+    /**
+     * Media type of the child manifest.
+     */
+    var `mediaType`: kotlin.String
+    , 
+    /**
+     * Digest of the child manifest.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Size of the child manifest in bytes.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * The entry's normalised platform text, e.g. `linux/arm64/v8`.
+     */
+    var `platform`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlatformSelection: FfiConverterRustBuffer<PlatformSelection> {
+    override fun read(buf: ByteBuffer): PlatformSelection {
+        return PlatformSelection(
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PlatformSelection) = (
+            FfiConverterULong.allocationSize(value.`index`) +
+            FfiConverterString.allocationSize(value.`mediaType`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterOptionalString.allocationSize(value.`platform`)
+    )
+
+    override fun write(value: PlatformSelection, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`index`, buf)
+            FfiConverterString.write(value.`mediaType`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterOptionalString.write(value.`platform`, buf)
+    }
+}
+
+
+
+/**
+ * A parsed, normalised image reference.
+ */
+data class Reference (
+    /**
+     * The registry: `docker.io` for Docker Hub, otherwise `host[:port]`.
+     */
+    var `registry`: kotlin.String
+    , 
+    /**
+     * The repository path, e.g. `library/alpine`.
+     */
+    var `repository`: kotlin.String
+    , 
+    /**
+     * The tag (`latest` when neither tag nor digest was given).
+     */
+    var `tag`: kotlin.String?
+    , 
+    /**
+     * The digest as `algorithm:hex`.
+     */
+    var `digest`: kotlin.String?
+    , 
+    /**
+     * `registry/repository`, e.g. `docker.io/library/alpine`.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The normalised full form, `registry/repository[:tag][@digest]`.
+     */
+    var `full`: kotlin.String
+    , 
+    /**
+     * Docker's short form, e.g. `alpine:latest`.
+     */
+    var `familiar`: kotlin.String
+    , 
+    /**
+     * The registry API's base URL, e.g. `https://registry-1.docker.io`.
+     */
+    var `endpoint`: kotlin.String
+    , 
+    /**
+     * Whether plain http may be used (loopback registries only).
+     */
+    var `plainHttp`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReference: FfiConverterRustBuffer<Reference> {
+    override fun read(buf: ByteBuffer): Reference {
+        return Reference(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Reference) = (
+            FfiConverterString.allocationSize(value.`registry`) +
+            FfiConverterString.allocationSize(value.`repository`) +
+            FfiConverterOptionalString.allocationSize(value.`tag`) +
+            FfiConverterOptionalString.allocationSize(value.`digest`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`full`) +
+            FfiConverterString.allocationSize(value.`familiar`) +
+            FfiConverterString.allocationSize(value.`endpoint`) +
+            FfiConverterBoolean.allocationSize(value.`plainHttp`)
+    )
+
+    override fun write(value: Reference, buf: ByteBuffer) {
+            FfiConverterString.write(value.`registry`, buf)
+            FfiConverterString.write(value.`repository`, buf)
+            FfiConverterOptionalString.write(value.`tag`, buf)
+            FfiConverterOptionalString.write(value.`digest`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`full`, buf)
+            FfiConverterString.write(value.`familiar`, buf)
+            FfiConverterString.write(value.`endpoint`, buf)
+            FfiConverterBoolean.write(value.`plainHttp`, buf)
+    }
+}
+
+
+
+/**
+ * The naming fields of a schema1 manifest.
+ */
+data class Schema1Report (
+    /**
+     * Repository path.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Tag.
+     */
+    var `tag`: kotlin.String
+    , 
+    /**
+     * CPU architecture.
+     */
+    var `architecture`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSchema1Report: FfiConverterRustBuffer<Schema1Report> {
+    override fun read(buf: ByteBuffer): Schema1Report {
+        return Schema1Report(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Schema1Report) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`tag`) +
+            FfiConverterString.allocationSize(value.`architecture`)
+    )
+
+    override fun write(value: Schema1Report, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`tag`, buf)
+            FfiConverterString.write(value.`architecture`, buf)
+    }
+}
+
+
+
+/**
+ * One JWS signature of a signed schema1 manifest.
+ */
+data class SignatureReport (
+    /**
+     * The algorithm, e.g. `ES256`.
+     */
+    var `alg`: kotlin.String
+    , 
+    /**
+     * The signer's key id in libtrust form, when the key could be read.
+     */
+    var `keyId`: kotlin.String?
+    , 
+    /**
+     * Whether the signature verifies over the payload.
+     */
+    var `verified`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignatureReport: FfiConverterRustBuffer<SignatureReport> {
+    override fun read(buf: ByteBuffer): SignatureReport {
+        return SignatureReport(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignatureReport) = (
+            FfiConverterString.allocationSize(value.`alg`) +
+            FfiConverterOptionalString.allocationSize(value.`keyId`) +
+            FfiConverterBoolean.allocationSize(value.`verified`)
+    )
+
+    override fun write(value: SignatureReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`alg`, buf)
+            FfiConverterOptionalString.write(value.`keyId`, buf)
+            FfiConverterBoolean.write(value.`verified`, buf)
+    }
+}
+
+
+
+/**
+ * A key that produced a valid signature.
+ */
+data class Signer (
+    /**
+     * The algorithm, e.g. `ES256`.
+     */
+    var `alg`: kotlin.String
+    , 
+    /**
+     * The key id in libtrust form (`ABCD:EFGH:...`, 12 groups).
+     */
+    var `keyId`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSigner: FfiConverterRustBuffer<Signer> {
+    override fun read(buf: ByteBuffer): Signer {
+        return Signer(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Signer) = (
+            FfiConverterString.allocationSize(value.`alg`) +
+            FfiConverterString.allocationSize(value.`keyId`)
+    )
+
+    override fun write(value: Signer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`alg`, buf)
+            FfiConverterString.write(value.`keyId`, buf)
     }
 }
 
@@ -1090,6 +2357,317 @@ public object FfiConverterTypeTranshipError : FfiConverterRustBuffer<TranshipExc
     }
 
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
+    override fun read(buf: ByteBuffer): kotlin.ULong? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterULong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ULong?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterULong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
+    override fun read(buf: ByteBuffer): kotlin.String? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterString.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.String?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.String?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDescriptorReport: FfiConverterRustBuffer<DescriptorReport?> {
+    override fun read(buf: ByteBuffer): DescriptorReport? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDescriptorReport.read(buf)
+    }
+
+    override fun allocationSize(value: DescriptorReport?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDescriptorReport.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DescriptorReport?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDescriptorReport.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLimits: FfiConverterRustBuffer<Limits?> {
+    override fun read(buf: ByteBuffer): Limits? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLimits.read(buf)
+    }
+
+    override fun allocationSize(value: Limits?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLimits.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Limits?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLimits.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSchema1Report: FfiConverterRustBuffer<Schema1Report?> {
+    override fun read(buf: ByteBuffer): Schema1Report? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSchema1Report.read(buf)
+    }
+
+    override fun allocationSize(value: Schema1Report?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSchema1Report.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Schema1Report?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSchema1Report.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDescriptorReport: FfiConverterRustBuffer<List<DescriptorReport>> {
+    override fun read(buf: ByteBuffer): List<DescriptorReport> {
+        val len = buf.getInt()
+        return List<DescriptorReport>(len) {
+            FfiConverterTypeDescriptorReport.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DescriptorReport>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDescriptorReport.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DescriptorReport>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDescriptorReport.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeIndexEntryReport: FfiConverterRustBuffer<List<IndexEntryReport>> {
+    override fun read(buf: ByteBuffer): List<IndexEntryReport> {
+        val len = buf.getInt()
+        return List<IndexEntryReport>(len) {
+            FfiConverterTypeIndexEntryReport.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<IndexEntryReport>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeIndexEntryReport.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<IndexEntryReport>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeIndexEntryReport.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSignatureReport: FfiConverterRustBuffer<List<SignatureReport>> {
+    override fun read(buf: ByteBuffer): List<SignatureReport> {
+        val len = buf.getInt()
+        return List<SignatureReport>(len) {
+            FfiConverterTypeSignatureReport.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SignatureReport>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSignatureReport.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SignatureReport>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSignatureReport.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSigner: FfiConverterRustBuffer<List<Signer>> {
+    override fun read(buf: ByteBuffer): List<Signer> {
+        val len = buf.getInt()
+        return List<Signer>(len) {
+            FfiConverterTypeSigner.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Signer>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSigner.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Signer>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSigner.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
+        }
+    }
+}
         /**
          * Parses `algorithm:hex`; fails with code `INVALID_DIGEST`.
          */
@@ -1097,6 +2675,75 @@ public object FfiConverterTypeTranshipError : FfiConverterRustBuffer<TranshipExc
             return FfiConverterTypeDigest.lift(
     uniffiRustCallWithError(TranshipException) { _status ->
     UniffiLib.uniffi_tranship_uniffi_fn_func_parse_digest(
+    
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Parses a manifest from its exact bytes. `content_type` is the
+         * `Content-Type` it came with, if any; fails with the core's code
+         * (`INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `LIMIT_EXCEEDED`, ...)
+         * when the document is refused.
+         */
+    @Throws(TranshipException::class) fun `parseManifest`(`data`: kotlin.ByteArray, `contentType`: kotlin.String? = null, `limits`: Limits? = null): Manifest {
+            return FfiConverterTypeManifest.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_parse_manifest(
+    
+        
+        FfiConverterByteArray.lower(`data`),
+        FfiConverterOptionalString.lower(`contentType`),
+        FfiConverterOptionalTypeLimits.lower(`limits`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Parses and normalises `os[(osVersion)]/arch[/variant]`; fails with
+         * code `INVALID_PLATFORM`.
+         */
+    @Throws(TranshipException::class) fun `parsePlatform`(`text`: kotlin.String): Platform {
+            return FfiConverterTypePlatform.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_parse_platform(
+    
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Whether the platform on offer (`have`) satisfies the one asked for
+         * (`want`); fails with code `INVALID_PLATFORM`.
+         */
+    @Throws(TranshipException::class) fun `platformMatches`(`want`: kotlin.String, `have`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_platform_matches(
+    
+        
+        FfiConverterString.lower(`want`),
+        FfiConverterString.lower(`have`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Parses and normalises `[registry/]repository[:tag][@digest]`; fails
+         * with code `INVALID_REFERENCE`.
+         */
+    @Throws(TranshipException::class) fun `parseReference`(`text`: kotlin.String): Reference {
+            return FfiConverterTypeReference.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_parse_reference(
     
         
         FfiConverterString.lower(`text`),_status)

@@ -1,0 +1,117 @@
+//! `parseManifest`, the `Manifest` object and `Limits`.
+
+use std::sync::Arc;
+
+use crate::error::TranshipError;
+use crate::report::{IndexEntryReport, ManifestReport, Signer};
+
+/// Caps that keep hostile input harmless; fields left out (null) keep
+/// their defaults (4 MiB manifests and configs, 1000 layers, 1000 index
+/// entries, JSON nesting 64).
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct Limits {
+    /// Largest manifest accepted, in bytes.
+    #[uniffi(default = None)]
+    pub max_manifest_bytes: Option<u64>,
+    /// Largest image config accepted, in bytes.
+    #[uniffi(default = None)]
+    pub max_config_bytes: Option<u64>,
+    /// Most layers (or schema1 `fsLayers`) in one manifest.
+    #[uniffi(default = None)]
+    pub max_layers: Option<u64>,
+    /// Most entries in one index or manifest list.
+    #[uniffi(default = None)]
+    pub max_children: Option<u64>,
+    /// Deepest JSON nesting accepted.
+    #[uniffi(default = None)]
+    pub max_json_depth: Option<u64>,
+}
+
+impl From<Limits> for tranship::Limits {
+    fn from(l: Limits) -> Self {
+        let d = tranship::Limits::default();
+        tranship::Limits {
+            max_manifest_bytes: l.max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
+            max_config_bytes: l.max_config_bytes.unwrap_or(d.max_config_bytes),
+            max_layers: l.max_layers.unwrap_or(d.max_layers),
+            max_children: l.max_children.unwrap_or(d.max_children),
+            max_json_depth: l.max_json_depth.unwrap_or(d.max_json_depth),
+        }
+    }
+}
+
+/// The entry of an index chosen for a platform.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PlatformSelection {
+    /// Position of the entry in the index.
+    pub index: u64,
+    /// Media type of the child manifest.
+    pub media_type: String,
+    /// Digest of the child manifest.
+    pub digest: String,
+    /// Size of the child manifest in bytes.
+    pub size: u64,
+    /// The entry's normalised platform text, e.g. `linux/arm64/v8`.
+    pub platform: Option<String>,
+}
+
+/// A manifest of any generation, parsed from its exact bytes.
+#[derive(Debug, uniffi::Object)]
+pub struct Manifest(tranship::manifest::Manifest);
+
+#[uniffi::export]
+impl Manifest {
+    /// The inspection report: format, media type, digest, size, config,
+    /// layers, index entries, signatures, ...
+    pub fn report(&self) -> ManifestReport {
+        self.0.report().into()
+    }
+
+    /// The manifest digest, `algorithm:hex` (signed schema1: of the JWS
+    /// payload); `algorithm` is `sha256` (default) or `sha512`.
+    #[uniffi::method(default(algorithm = None))]
+    pub fn digest(&self, algorithm: Option<String>) -> Result<String, TranshipError> {
+        let algorithm = match algorithm {
+            Some(a) => a.parse()?,
+            None => tranship::Algorithm::Sha256,
+        };
+        Ok(self.0.digest_with(algorithm).to_string())
+    }
+
+    /// Verifies every schema1 signature and returns the signers; fails
+    /// with code `INVALID_SIGNATURE` when unsigned or any signature fails.
+    pub fn verify_signatures(&self) -> Result<Vec<Signer>, TranshipError> {
+        let signers = self.0.verify_signatures()?;
+        Ok(signers.into_iter().map(Into::into).collect())
+    }
+
+    /// Chooses the index entry for `platform`; fails with code
+    /// `PLATFORM_NOT_FOUND` or `INVALID_PLATFORM`.
+    pub fn select_platform(&self, platform: String) -> Result<PlatformSelection, TranshipError> {
+        let want: tranship::Platform = platform.parse()?;
+        let (index, entry) = self.0.select_platform(&want)?;
+        let entry = IndexEntryReport::from(tranship::manifest::IndexEntryReport::from(entry));
+        Ok(PlatformSelection {
+            index: index as u64,
+            media_type: entry.media_type,
+            digest: entry.digest,
+            size: entry.size,
+            platform: entry.platform,
+        })
+    }
+}
+
+/// Parses a manifest from its exact bytes. `content_type` is the
+/// `Content-Type` it came with, if any; fails with the core's code
+/// (`INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `LIMIT_EXCEEDED`, ...)
+/// when the document is refused.
+#[uniffi::export(default(content_type = None, limits = None))]
+pub fn parse_manifest(
+    data: Vec<u8>,
+    content_type: Option<String>,
+    limits: Option<Limits>,
+) -> Result<Arc<Manifest>, TranshipError> {
+    let limits = limits.unwrap_or_default().into();
+    let manifest = tranship::manifest::Manifest::parse(&data, content_type.as_deref(), &limits)?;
+    Ok(Arc::new(Manifest(manifest)))
+}

@@ -1,0 +1,155 @@
+//! The core's manifest report records as uniffi records (camelCase fields
+//! in Kotlin and Swift).
+
+use std::collections::HashMap;
+
+use tranship::manifest as core;
+
+/// What `Manifest.report()` returns; see docs/kotlin-swift.md.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ManifestReport {
+    /// `schema1`, `schema1-signed`, `schema2`, `docker-list`,
+    /// `oci-manifest` or `oci-index`.
+    pub format: String,
+    /// The media type the manifest was read as.
+    pub media_type: String,
+    /// `content-type` or `content`: where the type came from.
+    pub detected_from: String,
+    /// The manifest digest (signed schema1: of the JWS payload).
+    pub digest: String,
+    /// Length of the raw bytes.
+    pub size: u64,
+    /// The config descriptor (image manifests only).
+    pub config: Option<DescriptorReport>,
+    /// The layers; for schema1 the `fsLayers` in manifest order.
+    pub layers: Vec<DescriptorReport>,
+    /// The entries of an index or list.
+    pub manifests: Vec<IndexEntryReport>,
+    /// The `artifactType` field (OCI 1.1).
+    pub artifact_type: Option<String>,
+    /// The `subject` descriptor (OCI 1.1).
+    pub subject: Option<DescriptorReport>,
+    /// The top-level annotations.
+    pub annotations: HashMap<String, String>,
+    /// schema1 naming fields.
+    pub schema1: Option<Schema1Report>,
+    /// One entry per JWS signature (signed schema1 only).
+    pub signatures: Vec<SignatureReport>,
+}
+
+/// A descriptor in a report; schema1 layers have no media type or size.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DescriptorReport {
+    /// Media type of the content.
+    pub media_type: Option<String>,
+    /// Digest of the content.
+    pub digest: String,
+    /// Size in bytes.
+    pub size: Option<u64>,
+}
+
+/// An entry of an index or list.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct IndexEntryReport {
+    /// Media type of the child manifest.
+    pub media_type: String,
+    /// Digest of the child manifest.
+    pub digest: String,
+    /// Size of the child manifest in bytes.
+    pub size: u64,
+    /// Normalised platform text, e.g. `linux/arm64/v8`.
+    pub platform: Option<String>,
+}
+
+/// The naming fields of a schema1 manifest.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Schema1Report {
+    /// Repository path.
+    pub name: String,
+    /// Tag.
+    pub tag: String,
+    /// CPU architecture.
+    pub architecture: String,
+}
+
+/// One JWS signature of a signed schema1 manifest.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SignatureReport {
+    /// The algorithm, e.g. `ES256`.
+    pub alg: String,
+    /// The signer's key id in libtrust form, when the key could be read.
+    pub key_id: Option<String>,
+    /// Whether the signature verifies over the payload.
+    pub verified: bool,
+}
+
+/// A key that produced a valid signature.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Signer {
+    /// The algorithm, e.g. `ES256`.
+    pub alg: String,
+    /// The key id in libtrust form (`ABCD:EFGH:...`, 12 groups).
+    pub key_id: String,
+}
+
+impl From<core::ManifestReport> for ManifestReport {
+    fn from(r: core::ManifestReport) -> Self {
+        ManifestReport {
+            format: r.format.to_string(),
+            media_type: r.media_type.to_string(),
+            detected_from: r.detected_from.as_str().to_string(),
+            digest: r.digest.to_string(),
+            size: r.size,
+            config: r.config.map(Into::into),
+            layers: r.layers.into_iter().map(Into::into).collect(),
+            manifests: r.manifests.into_iter().map(Into::into).collect(),
+            artifact_type: r.artifact_type,
+            subject: r.subject.map(Into::into),
+            annotations: r.annotations.into_iter().collect(),
+            schema1: r.schema1.map(|s| Schema1Report {
+                name: s.name,
+                tag: s.tag,
+                architecture: s.architecture,
+            }),
+            signatures: r
+                .signatures
+                .into_iter()
+                .map(|s| SignatureReport {
+                    alg: s.alg,
+                    key_id: s.key_id,
+                    verified: s.verified,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<core::DescriptorReport> for DescriptorReport {
+    fn from(d: core::DescriptorReport) -> Self {
+        DescriptorReport {
+            media_type: d.media_type.map(|m| m.to_string()),
+            digest: d.digest.to_string(),
+            size: d.size,
+        }
+    }
+}
+
+impl From<core::IndexEntryReport> for IndexEntryReport {
+    fn from(e: core::IndexEntryReport) -> Self {
+        IndexEntryReport {
+            media_type: e.media_type.to_string(),
+            digest: e.digest.to_string(),
+            size: e.size,
+            platform: e.platform,
+        }
+    }
+}
+
+impl From<core::Signer> for Signer {
+    fn from(s: core::Signer) -> Self {
+        Signer {
+            alg: s.alg,
+            key_id: s.key_id,
+        }
+    }
+}
