@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Per-call overhead of the bindings: the same pure calls (parse a
+# reference, parse a 735-byte schema2 manifest, build a parsed manifest's
+# report) made directly in Rust and through the Python, Node and Kotlin
+# bindings, all built in release mode. Prints one line per language and
+# operation (`LANG OP NS_PER_CALL`, the median of 5 rounds) and then a
+# Markdown table for docs/BENCHMARKS.md.
+#
+# Needs the tools scripts/test-bindings installs (run it once first).
+# Usage: bench/binding_overhead.sh
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+CACHE=${TRANSHIP_CACHE:-$HOME/.cache/tranship}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$CACHE/target}
+HOST=$(rustc -vV | sed -n 's/^host: //p')
+export CARGO_BUILD_TARGET=$HOST
+LIBDIR=$CARGO_TARGET_DIR/$HOST/release
+MANIFEST=tests/corpus/manifest/data/schema2.json
+KOTLIN_HOME=$(ls -d "$CACHE"/kotlin-*/node_modules/kotlin-compiler | tail -n 1)
+CP=$(ls "$CACHE"/jars/jna-*.jar | tail -n 1)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+echo "== build (release)" >&2
+cargo build --quiet --release -p tranship --example binding_overhead
+cargo build --quiet --release -p tranship-uniffi
+if [[ ! -x $CACHE/venv-bench/bin/python ]]; then
+    python3 -m venv "$CACHE/venv-bench"
+fi
+"$CACHE/venv/bin/maturin" build --quiet --release --out "$WORK/wheel" >&2
+"$CACHE/venv-bench/bin/pip" install --quiet --force-reinstall --no-deps "$WORK"/wheel/*.whl
+(cd bindings-node && npx --no-install napi build --platform --release --output-dir "$WORK/node" \
+    --js index.js --dts index.d.ts >&2)
+"$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$CP" -d "$WORK/overhead.jar" \
+    bindings-uniffi/kotlin/dev/tranship/tranship.kt bench/binding_overhead/Overhead.kt
+
+echo "== run" >&2
+{
+    "$LIBDIR/examples/binding_overhead" "$MANIFEST"
+    "$CACHE/venv-bench/bin/python" bench/binding_overhead/overhead.py "$MANIFEST"
+    node bench/binding_overhead/overhead.mjs "$WORK/node/index.js" "$MANIFEST"
+    java -Djna.library.path="$LIBDIR" -cp "$WORK/overhead.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar:$CP" \
+        OverheadKt "$MANIFEST"
+} | tee "$WORK/results"
+
+echo
+echo "| operation | Rust (ns) | Python (ns, +overhead) | Node (ns, +overhead) | Kotlin/JVM (ns, +overhead) |"
+echo "|---|---:|---:|---:|---:|"
+for op in parse_reference parse_manifest report; do
+    awk -v op="$op" '
+        $2 == op { ns[$1] = $3 }
+        END {
+            cell = ""
+            split("python node kotlin", langs, " ")
+            for (i = 1; i <= 3; i++) {
+                l = langs[i]
+                cell = cell sprintf(" %d (+%d) |", ns[l], ns[l] - ns["rust"])
+            }
+            printf "| `%s` | %d |%s\n", op, ns["rust"], cell
+        }' "$WORK/results"
+done
