@@ -17,28 +17,28 @@ HOST=$(rustc -vV | sed -n 's/^host: //p')
 export CARGO_BUILD_TARGET=$HOST
 LIBDIR=$CARGO_TARGET_DIR/$HOST/release
 MANIFEST=tests/corpus/manifest/data/schema2.json
+PYTHON=$CACHE/venv/bin/python
 KOTLIN_HOME=$(ls -d "$CACHE"/kotlin-*/node_modules/kotlin-compiler | tail -n 1)
 CP=$(ls "$CACHE"/jars/jna-*.jar | tail -n 1)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-echo "== build (release)" >&2
-cargo build --quiet --release -p tranship --example binding_overhead
-cargo build --quiet --release -p tranship-uniffi
-if [[ ! -x $CACHE/venv-bench/bin/python ]]; then
-    python3 -m venv "$CACHE/venv-bench"
-fi
-"$CACHE/venv/bin/maturin" build --quiet --release --out "$WORK/wheel" >&2
-"$CACHE/venv-bench/bin/pip" install --quiet --force-reinstall --no-deps "$WORK"/wheel/*.whl
-(cd bindings-node && npx --no-install napi build --platform --release --output-dir "$WORK/node" \
-    --js index.js --dts index.d.ts >&2)
+echo "== build (release, one cargo invocation as in scripts/test-bindings)" >&2
+export PYO3_PYTHON=$PYTHON PYO3_BUILD_EXTENSION_MODULE=1
+(cd bindings-node && npx --no-install napi build --platform --release --package tranship-node \
+    --output-dir "$WORK/node" --js index.js --dts index.d.ts -- \
+    --lib --package tranship-python --package tranship-uniffi \
+    --package tranship --example binding_overhead >&2)
+mkdir -p "$WORK/python"
+cp -r bindings-python/python/tranship "$WORK/python/"
+cp "$LIBDIR/lib_native.so" "$WORK/python/tranship/_native.abi3.so"
 "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$CP" -d "$WORK/overhead.jar" \
     bindings-uniffi/kotlin/dev/tranship/tranship.kt bench/binding_overhead/Overhead.kt
 
 echo "== run" >&2
 {
     "$LIBDIR/examples/binding_overhead" "$MANIFEST"
-    "$CACHE/venv-bench/bin/python" bench/binding_overhead/overhead.py "$MANIFEST"
+    PYTHONPATH=$WORK/python "$PYTHON" bench/binding_overhead/overhead.py "$MANIFEST"
     node bench/binding_overhead/overhead.mjs "$WORK/node/index.js" "$MANIFEST"
     java -Djna.library.path="$LIBDIR" -cp "$WORK/overhead.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar:$CP" \
         OverheadKt "$MANIFEST"
