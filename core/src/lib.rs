@@ -15,6 +15,7 @@ pub mod descriptor;
 pub mod digest;
 pub mod error;
 pub mod json;
+pub mod layer;
 pub mod limits;
 pub mod manifest;
 pub mod media_type;
