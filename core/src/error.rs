@@ -93,6 +93,10 @@ pub enum Error {
         /// The configured limit in bytes.
         limit: u64,
     },
+    /// Text that should be JSON is not (as Go's encoding/json scanner
+    /// judges it).
+    #[error("invalid JSON: {0}")]
+    InvalidJson(String),
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -119,6 +123,7 @@ impl Error {
             Error::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             Error::InvalidLayer { .. } => "INVALID_LAYER",
             Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
+            Error::InvalidJson(_) => "INVALID_JSON",
             Error::Io { .. } => "IO",
         }
     }
@@ -144,5 +149,6 @@ pub const CODES: &[&str] = &[
     "PLATFORM_NOT_FOUND",
     "LIMIT_EXCEEDED",
     "INVALID_LAYER",
+    "INVALID_JSON",
     "IO",
 ];
