@@ -97,6 +97,14 @@ pub enum Error {
     /// judges it).
     #[error("invalid JSON: {0}")]
     InvalidJson(String),
+    /// A time is not in the RFC 3339 form Go's `time.Time` reads.
+    #[error("invalid time `{input}`: {reason}")]
+    InvalidTime {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -124,6 +132,7 @@ impl Error {
             Error::InvalidLayer { .. } => "INVALID_LAYER",
             Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
             Error::InvalidJson(_) => "INVALID_JSON",
+            Error::InvalidTime { .. } => "INVALID_TIME",
             Error::Io { .. } => "IO",
         }
     }
@@ -150,5 +159,6 @@ pub const CODES: &[&str] = &[
     "LIMIT_EXCEEDED",
     "INVALID_LAYER",
     "INVALID_JSON",
+    "INVALID_TIME",
     "IO",
 ];

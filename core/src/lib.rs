@@ -14,6 +14,7 @@
 pub mod descriptor;
 pub mod digest;
 pub mod error;
+pub mod gotime;
 pub mod json;
 pub mod layer;
 pub mod limits;
