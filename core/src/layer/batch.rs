@@ -5,10 +5,11 @@ use std::fmt;
 use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::diff_id::compute;
+use super::pipeline::Hashing;
 use super::{DiffIdCache, DiffIdOptions, LayerDigests};
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
@@ -72,7 +73,12 @@ impl<'a> LayerSource<'a> {
         self.digest.as_ref()
     }
 
-    fn compute(self, opts: &DiffIdOptions, cancel: &AtomicBool) -> Result<LayerDigests> {
+    fn compute(
+        self,
+        opts: &DiffIdOptions,
+        cancel: &AtomicBool,
+        hashing: Hashing,
+    ) -> Result<LayerDigests> {
         let algorithm = self
             .digest
             .as_ref()
@@ -82,9 +88,9 @@ impl<'a> LayerSource<'a> {
             Open::File(path) => {
                 let file =
                     File::open(&path).map_err(|e| Error::io(format!("opening layer {name}"), e))?;
-                compute(file, name, algorithm, opts, Some(cancel))?
+                compute(file, name, algorithm, opts, Some(cancel), hashing)?
             }
-            Open::Reader(reader) => compute(reader, name, algorithm, opts, Some(cancel))?,
+            Open::Reader(reader) => compute(reader, name, algorithm, opts, Some(cancel), hashing)?,
         };
         match self.digest {
             Some(expected) if expected != found.compressed => Err(Error::DigestMismatch {
@@ -155,7 +161,9 @@ fn run_parallel(
     opts: &DiffIdOptions,
 ) -> Result<Vec<(usize, LayerDigests)>> {
     let workers = opts.parallelism.max(1).min(work.len());
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let queue = Mutex::new(work.into_iter());
+    let running = AtomicUsize::new(0);
     let done = Mutex::new(Vec::new());
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     let cancel = AtomicBool::new(false);
@@ -165,9 +173,24 @@ fn run_parallel(
                 if cancel.load(Ordering::Relaxed) {
                     return;
                 }
-                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                let (next, waiting) = {
+                    let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
+                    (queue.next(), queue.len())
+                };
                 let Some((index, source)) = next else { return };
-                match source.compute(opts, &cancel) {
+                // Layers that will run side by side from now on: when they
+                // fill the CPUs, a hashing thread per layer only adds
+                // hand-over costs.
+                let side_by_side =
+                    (running.fetch_add(1, Ordering::Relaxed) + 1 + waiting).min(workers);
+                let hashing = if 2 * side_by_side <= cpus {
+                    Hashing::OwnThread
+                } else {
+                    Hashing::Inline
+                };
+                let result = source.compute(opts, &cancel, hashing);
+                running.fetch_sub(1, Ordering::Relaxed);
+                match result {
                     Ok(digests) => done
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 
-use super::pipeline::{self, Link, BUFFERS};
+use super::pipeline::{self, Hashing, Link, BUFFERS};
 use super::Compression;
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
@@ -28,8 +28,10 @@ pub struct DiffIdOptions {
     /// decompression bombs; `u64::MAX` removes the bound.
     pub max_uncompressed_bytes: u64,
     /// Most layers decompressed at once by [`super::diff_ids`] (default:
-    /// the number of CPUs). Each layer uses two threads, one decompressing
-    /// and one hashing. Zero counts as one.
+    /// the number of CPUs). Zero counts as one. While there are CPUs to
+    /// spare, a layer hashes on a second thread, overlapping
+    /// decompression; when the layers fill the CPUs, each hashes on its
+    /// own thread.
     pub parallelism: usize,
 }
 
@@ -80,7 +82,8 @@ pub struct LayerDigests {
 /// memory. The compression (gzip, zstd, bzip2, xz or none) is detected
 /// from the first bytes.
 ///
-/// Decompression runs on the calling thread and hashing on a second one.
+/// Decompression runs on the calling thread and hashing on a second one,
+/// overlapping it.
 /// Fails with `INVALID_LAYER` on corrupt or truncated data,
 /// `LIMIT_EXCEEDED` past [`DiffIdOptions::max_uncompressed_bytes`] and
 /// `IO` when reading fails.
@@ -96,7 +99,14 @@ pub struct LayerDigests {
 /// );
 /// ```
 pub fn diff_id<R: Read>(reader: R, opts: &DiffIdOptions) -> Result<LayerDigests> {
-    compute(reader, "stream", Algorithm::Sha256, opts, None)
+    compute(
+        reader,
+        "stream",
+        Algorithm::Sha256,
+        opts,
+        None,
+        Hashing::OwnThread,
+    )
 }
 
 /// Computes the diff_id of the layer blob stored in the file at `path`;
@@ -105,42 +115,97 @@ pub fn diff_id_file(path: impl AsRef<Path>, opts: &DiffIdOptions) -> Result<Laye
     let path = path.as_ref();
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| Error::io(format!("opening layer {name}"), e))?;
-    compute(file, &name, Algorithm::Sha256, opts, None)
+    compute(
+        file,
+        &name,
+        Algorithm::Sha256,
+        opts,
+        None,
+        Hashing::OwnThread,
+    )
 }
 
 /// The engine behind every public entry point: `name` appears in errors,
-/// `algorithm` is the one for the compressed digest, and `cancel` (when
-/// set by another thread) stops the work early.
+/// `algorithm` is the one for the compressed digest, `cancel` (when set by
+/// another thread) stops the work early, and `hashing` says where hashing
+/// runs.
 pub(super) fn compute<R: Read>(
     reader: R,
     name: &str,
     algorithm: Algorithm,
     opts: &DiffIdOptions,
     cancel: Option<&AtomicBool>,
+    hashing: Hashing,
 ) -> Result<LayerDigests> {
-    let (to_hasher, chunks) = mpsc::sync_channel(BUFFERS);
-    let (give_back, free) = mpsc::channel();
-    std::thread::scope(|scope| {
-        let hasher = scope.spawn(move || pipeline::hash_chunks(chunks, give_back, algorithm));
-        let decoded = {
-            // The link owns the sender: leaving this block closes the
-            // channel, which ends the hashing thread.
-            let link = Link::new(to_hasher, free, cancel);
-            pipeline::decode(reader, &link, name, opts.max_uncompressed_bytes)
-        };
-        let hashes = hasher.join().map_err(|_| {
-            Error::io(
-                format!("hashing layer {name}"),
-                std::io::Error::other("the hashing thread panicked"),
-            )
-        })?;
-        let decoded = decoded?;
-        Ok(LayerDigests {
-            compressed: hashes.compressed,
-            compressed_size: decoded.compressed_size,
-            diff_id: hashes.uncompressed,
-            uncompressed_size: decoded.uncompressed_size,
-            compression: decoded.compression,
-        })
+    let limit = opts.max_uncompressed_bytes;
+    let (decoded, hashes) = match hashing {
+        Hashing::Inline => {
+            let link = Link::inline(algorithm, cancel);
+            let decoded = pipeline::decode(reader, &link, name, limit)?;
+            (decoded, link.into_hashes())
+        }
+        Hashing::OwnThread => {
+            let (to_hasher, chunks) = mpsc::sync_channel(BUFFERS);
+            let (give_back, free) = mpsc::channel();
+            std::thread::scope(|scope| {
+                let hasher =
+                    scope.spawn(move || pipeline::hash_chunks(chunks, give_back, algorithm));
+                // The link owns the sender: dropping it closes the channel,
+                // which ends the hashing thread.
+                let link = Link::threaded(to_hasher, free, cancel);
+                let decoded = pipeline::decode(reader, &link, name, limit);
+                drop(link);
+                let hashes = hasher.join().ok();
+                decoded.map(|d| (d, hashes))
+            })?
+        }
+    };
+    let hashes = hashes.ok_or_else(|| {
+        Error::io(
+            format!("hashing layer {name}"),
+            std::io::Error::other("the hashing thread failed"),
+        )
+    })?;
+    Ok(LayerDigests {
+        compressed: hashes.compressed,
+        compressed_size: decoded.compressed_size,
+        diff_id: hashes.uncompressed,
+        uncompressed_size: decoded.uncompressed_size,
+        compression: decoded.compression,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_ways_of_hashing_agree() -> Result<()> {
+        use std::io::Write;
+        let plain: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&plain).map_err(|e| Error::io("gzip", e))?;
+        let gz = gz.finish().map_err(|e| Error::io("gzip", e))?;
+        let opts = DiffIdOptions::default();
+        for blob in [&plain, &gz] {
+            for algorithm in [Algorithm::Sha256, Algorithm::Sha512] {
+                let inline = compute(&blob[..], "t", algorithm, &opts, None, Hashing::Inline)?;
+                let threaded = compute(&blob[..], "t", algorithm, &opts, None, Hashing::OwnThread)?;
+                assert_eq!(inline, threaded);
+                assert_eq!(inline.diff_id, Digest::sha256(&plain));
+                assert_eq!(inline.compressed, Digest::compute(algorithm, blob));
+            }
+        }
+        let small = opts.with_max_uncompressed_bytes(1000);
+        let err = compute(
+            &plain[..],
+            "t",
+            Algorithm::Sha256,
+            &small,
+            None,
+            Hashing::Inline,
+        );
+        assert_eq!(err.map_err(|e| e.code()), Err("LIMIT_EXCEEDED"));
+        Ok(())
+    }
 }

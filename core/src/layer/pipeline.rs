@@ -1,27 +1,29 @@
-//! The two-thread engine behind [`super::diff_id`].
+//! The engine behind [`super::diff_id`].
 //!
-//! The calling thread reads the blob and decompresses it; a second thread
-//! hashes both the compressed bytes and the decompressed bytes. The two
-//! share a small pool of fixed-size buffers (`BUFFERS` of `CHUNK_BYTES`),
-//! so memory stays constant whatever the layer size, and hashing overlaps
-//! decompression instead of following it.
+//! The calling thread reads the blob and decompresses it; the compressed
+//! and the decompressed bytes are hashed either on a second thread (so
+//! hashing overlaps decompression: the fastest way through one layer) or
+//! on the spot (when every CPU already has a layer to decompress, a
+//! second thread per layer would only add hand-over costs). Buffers come
+//! from a small pool (at most `BUFFERS` of `CHUNK_BYTES`), so memory stays
+//! constant whatever the layer size.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::{self, BufRead, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
 use super::Compression;
-use crate::digest::{Algorithm, Digest};
+use crate::digest::{Algorithm, Digest, Hasher};
 use crate::error::{Error, Result};
 
-/// Size of one buffer handed between the threads.
+/// Size of one buffer of compressed or decompressed bytes.
 pub(super) const CHUNK_BYTES: usize = 256 * 1024;
 /// Buffers one layer may have in flight (compressed and decompressed).
 pub(super) const BUFFERS: usize = 8;
 
-/// A filled buffer on its way to the hashing thread: the buffer and how
-/// many of its bytes count.
+/// A filled buffer on its way to be hashed: the buffer and how many of its
+/// bytes count.
 pub(super) enum Chunk {
     /// Bytes of the blob as stored.
     Compressed(Vec<u8>, usize),
@@ -31,43 +33,100 @@ pub(super) enum Chunk {
     Plain(Vec<u8>, usize),
 }
 
+/// Where the hashing happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Hashing {
+    /// On a thread of its own, overlapping decompression.
+    OwnThread,
+    /// On the decompressing thread, chunk by chunk.
+    Inline,
+}
+
+/// How filled buffers reach the hashes and come back.
+enum Handoff {
+    Thread {
+        to_hasher: SyncSender<Chunk>,
+        free: Receiver<Vec<u8>>,
+    },
+    Inline {
+        hashes: Box<RefCell<HashState>>,
+        free: RefCell<Vec<Vec<u8>>>,
+    },
+}
+
 /// The decompressing side's end of the buffer exchange.
 pub(super) struct Link<'a> {
-    to_hasher: SyncSender<Chunk>,
-    free: Receiver<Vec<u8>>,
+    handoff: Handoff,
     allocated: Cell<usize>,
     cancel: Option<&'a AtomicBool>,
 }
 
 impl<'a> Link<'a> {
-    pub(super) fn new(
+    /// Hands chunks to a hashing thread running [`hash_chunks`].
+    pub(super) fn threaded(
         to_hasher: SyncSender<Chunk>,
         free: Receiver<Vec<u8>>,
         cancel: Option<&'a AtomicBool>,
     ) -> Self {
+        Self::with(Handoff::Thread { to_hasher, free }, cancel)
+    }
+
+    /// Hashes chunks as they are handed over; see [`Link::into_hashes`].
+    pub(super) fn inline(compressed_algorithm: Algorithm, cancel: Option<&'a AtomicBool>) -> Self {
+        let handoff = Handoff::Inline {
+            hashes: Box::new(RefCell::new(HashState::new(compressed_algorithm))),
+            free: RefCell::new(Vec::new()),
+        };
+        Self::with(handoff, cancel)
+    }
+
+    fn with(handoff: Handoff, cancel: Option<&'a AtomicBool>) -> Self {
         Link {
-            to_hasher,
-            free,
+            handoff,
             allocated: Cell::new(0),
             cancel,
+        }
+    }
+
+    /// The digests of an inline link; `None` for a threaded one (its
+    /// hashing thread has them).
+    pub(super) fn into_hashes(self) -> Option<Hashes> {
+        match self.handoff {
+            Handoff::Inline { hashes, .. } => Some(hashes.into_inner().finish()),
+            Handoff::Thread { .. } => None,
         }
     }
 
     /// A free buffer: a returned one, a new one while fewer than
     /// [`BUFFERS`] exist, or else the next one the hasher gives back.
     fn take(&self) -> io::Result<Vec<u8>> {
-        if let Ok(buf) = self.free.try_recv() {
+        let returned = match &self.handoff {
+            Handoff::Thread { free, .. } => free.try_recv().ok(),
+            Handoff::Inline { free, .. } => free.borrow_mut().pop(),
+        };
+        if let Some(buf) = returned {
             return Ok(buf);
         }
         if self.allocated.get() < BUFFERS {
             self.allocated.set(self.allocated.get() + 1);
             return Ok(vec![0; CHUNK_BYTES]);
         }
-        self.free.recv().map_err(|_| hasher_gone())
+        match &self.handoff {
+            Handoff::Thread { free, .. } => free.recv().map_err(|_| hasher_gone()),
+            // Inline, every buffer is back as soon as it is hashed.
+            Handoff::Inline { .. } => Ok(vec![0; CHUNK_BYTES]),
+        }
     }
 
     fn send(&self, chunk: Chunk) -> io::Result<()> {
-        self.to_hasher.send(chunk).map_err(|_| hasher_gone())
+        match &self.handoff {
+            Handoff::Thread { to_hasher, .. } => to_hasher.send(chunk).map_err(|_| hasher_gone()),
+            Handoff::Inline { hashes, free } => {
+                let buf = hashes.borrow_mut().absorb(chunk);
+                free.borrow_mut().push(buf);
+                Ok(())
+            }
+        }
     }
 
     fn cancelled(&self) -> bool {
@@ -88,10 +147,66 @@ fn carry(err: Error) -> io::Error {
     io::Error::other(err)
 }
 
-/// Digests computed by the hashing thread.
+/// The digests of a blob.
 pub(super) struct Hashes {
     pub(super) compressed: Digest,
     pub(super) uncompressed: Digest,
+}
+
+/// Both running hashes of a blob.
+struct HashState {
+    compressed: Hasher,
+    uncompressed: Hasher,
+    /// The compressed digest is sha256 too: for a plain blob it is the
+    /// diff_id, hashed once.
+    share: bool,
+    plain: bool,
+}
+
+impl HashState {
+    fn new(compressed_algorithm: Algorithm) -> Self {
+        HashState {
+            compressed: compressed_algorithm.hasher(),
+            uncompressed: Algorithm::Sha256.hasher(),
+            share: compressed_algorithm == Algorithm::Sha256,
+            plain: false,
+        }
+    }
+
+    /// Hashes one chunk and gives its buffer back.
+    fn absorb(&mut self, chunk: Chunk) -> Vec<u8> {
+        match chunk {
+            Chunk::Compressed(buf, n) => {
+                self.compressed.update(&buf[..n]);
+                buf
+            }
+            Chunk::Uncompressed(buf, n) => {
+                self.uncompressed.update(&buf[..n]);
+                buf
+            }
+            Chunk::Plain(buf, n) => {
+                self.plain = true;
+                self.uncompressed.update(&buf[..n]);
+                if !self.share {
+                    self.compressed.update(&buf[..n]);
+                }
+                buf
+            }
+        }
+    }
+
+    fn finish(self) -> Hashes {
+        let uncompressed = self.uncompressed.finish();
+        let compressed = if self.plain && self.share {
+            uncompressed.clone()
+        } else {
+            self.compressed.finish()
+        };
+        Hashes {
+            compressed,
+            uncompressed,
+        }
+    }
 }
 
 /// The hashing thread: hashes every chunk it receives, in order, and gives
@@ -101,43 +216,13 @@ pub(super) fn hash_chunks(
     free: Sender<Vec<u8>>,
     compressed_algorithm: Algorithm,
 ) -> Hashes {
-    let mut compressed = compressed_algorithm.hasher();
-    let mut uncompressed = Algorithm::Sha256.hasher();
-    let share = compressed_algorithm == Algorithm::Sha256;
-    let mut plain = false;
+    let mut state = HashState::new(compressed_algorithm);
     for chunk in chunks {
-        let buf = match chunk {
-            Chunk::Compressed(buf, n) => {
-                compressed.update(&buf[..n]);
-                buf
-            }
-            Chunk::Uncompressed(buf, n) => {
-                uncompressed.update(&buf[..n]);
-                buf
-            }
-            Chunk::Plain(buf, n) => {
-                plain = true;
-                uncompressed.update(&buf[..n]);
-                if !share {
-                    compressed.update(&buf[..n]);
-                }
-                buf
-            }
-        };
         // The decompressing side may be gone already; then the buffer is
         // simply dropped.
-        let _ = free.send(buf);
+        let _ = free.send(state.absorb(chunk));
     }
-    let uncompressed = uncompressed.finish();
-    let compressed = if plain && share {
-        uncompressed.clone()
-    } else {
-        compressed.finish()
-    };
-    Hashes {
-        compressed,
-        uncompressed,
-    }
+    state.finish()
 }
 
 /// What the decompressing side learnt about a blob.
