@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::diff_id::compute;
-use super::pipeline::Hashing;
+use super::hashing::Hashing;
 use super::{DiffIdCache, DiffIdOptions, LayerDigests};
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};

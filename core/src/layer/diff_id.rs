@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 
-use super::pipeline::{self, Hashing, Link, BUFFERS};
+use super::hashing::{self, Hashing, Link, BUFFERS};
+use super::pipeline;
 use super::Compression;
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
@@ -149,7 +150,7 @@ pub(super) fn compute<R: Read>(
             let (give_back, free) = mpsc::channel();
             std::thread::scope(|scope| {
                 let hasher =
-                    scope.spawn(move || pipeline::hash_chunks(chunks, give_back, algorithm));
+                    scope.spawn(move || hashing::hash_chunks(chunks, give_back, algorithm));
                 // The link owns the sender: dropping it closes the channel,
                 // which ends the hashing thread.
                 let link = Link::threaded(to_hasher, free, cancel);

@@ -32,6 +32,7 @@ mod cache;
 mod compression;
 mod diff_id;
 mod empty;
+mod hashing;
 mod pipeline;
 
 pub use batch::{diff_ids, LayerSource};
