@@ -105,6 +105,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A blob the operation needs is not where it was looked for (a blob
+    /// store, a file given on the command line).
+    #[error("blob unknown: {0}")]
+    BlobUnknown(String),
+    /// A conversion cannot be done: the target format cannot express
+    /// something the source has (zstd layers in Docker schema 2, an OCI
+    /// artifact as a Docker image, an index entry without a platform), or
+    /// the conversion is not available.
+    #[error("cannot convert: {0}")]
+    Conversion(String),
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -133,6 +143,8 @@ impl Error {
             Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
             Error::InvalidJson(_) => "INVALID_JSON",
             Error::InvalidTime { .. } => "INVALID_TIME",
+            Error::BlobUnknown(_) => "BLOB_UNKNOWN",
+            Error::Conversion(_) => "CONVERSION",
             Error::Io { .. } => "IO",
         }
     }
@@ -160,5 +172,7 @@ pub const CODES: &[&str] = &[
     "INVALID_LAYER",
     "INVALID_JSON",
     "INVALID_TIME",
+    "BLOB_UNKNOWN",
+    "CONVERSION",
     "IO",
 ];
