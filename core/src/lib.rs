@@ -9,6 +9,8 @@
 //! - [`platform`]: `os[(version)]/arch[/variant]`, normalised and matched.
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
 //! - [`convert`]: conversion between manifest generations, with reports.
+//! - [`blobs`]: blobs on disk (`DIR/blobs/sha256/<hex>` or `DIR/sha256/<hex>`).
+//! - [`layer`]: layer compression and diff_ids.
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`error`]: one error enum with stable codes.
 //!
@@ -17,6 +19,7 @@
 //! assert_eq!(r.to_string(), "docker.io/library/alpine:latest");
 //! ```
 
+pub mod blobs;
 pub mod convert;
 pub mod descriptor;
 pub mod digest;
