@@ -25,6 +25,61 @@ fn limit_flags(case: &Case) -> Vec<String> {
     flags
 }
 
+/// A fresh copy of the case's blob store, so the config the CLI writes
+/// lands outside the corpus.
+fn blob_store_copy(case: &Case) -> Option<String> {
+    let from = case.file("blobs")?;
+    let to = blob_copy_dir(case)?;
+    let _ = std::fs::remove_dir_all(&to);
+    let mut stack = vec![(from, to.clone())];
+    while let Some((src, dst)) = stack.pop() {
+        std::fs::create_dir_all(&dst).expect("create blob copy");
+        for entry in std::fs::read_dir(&src).expect("read blobs") {
+            let entry = entry.expect("blob entry");
+            let target = dst.join(entry.file_name());
+            if entry.path().is_dir() {
+                stack.push((entry.path(), target));
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy blob");
+            }
+        }
+    }
+    Some(to.display().to_string())
+}
+
+/// Where [`blob_store_copy`] puts the copy for `case`.
+fn blob_copy_dir(case: &Case) -> Option<std::path::PathBuf> {
+    case.file("blobs")?;
+    let name = case.path.file_stem()?.to_string_lossy().into_owned();
+    let dir = format!("tranship-cli-corpus-{}-{name}", std::process::id());
+    Some(std::env::temp_dir().join(dir))
+}
+
+fn convert_flags(case: &Case) -> Vec<String> {
+    let mut flags = vec![
+        "--to".to_string(),
+        case.str("to").expect("input.to").into(),
+        "--file".into(),
+        path_arg(case, "file"),
+    ];
+    if case.str("config").is_some() {
+        flags.extend(["--config".into(), path_arg(case, "config")]);
+    }
+    if let Some(dir) = blob_store_copy(case) {
+        flags.extend(["--blobs".into(), dir]);
+    }
+    if case.input["reencode_config"] == Value::Bool(true) {
+        flags.push("--reencode-config".into());
+    }
+    for (key, flag) in [("diff_ids", "--diff-id"), ("layer_sizes", "--layer-size")] {
+        for (blob, v) in case.input.get(key).and_then(Value::as_object).into_iter().flatten() {
+            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            flags.extend([flag.to_string(), format!("{blob}={v}")]);
+        }
+    }
+    flags
+}
+
 /// The command line for one case: `--json`, the subcommand and its
 /// flags, then `--` and the positional values (which may start with `-`).
 fn args(case: &Case) -> Vec<String> {
@@ -61,6 +116,8 @@ fn args(case: &Case) -> Vec<String> {
                 vec!["--file".into(), path_arg(case, "file")],
                 vec![s("platform")],
             ),
+            "convert" => (&["convert"], convert_flags(case), vec![]),
+            "diff_id" => (&["layer", "diff-id"], vec![], vec![path_arg(case, "file")]),
             other => panic!("{}: unknown op `{other}`", case.path.display()),
         };
     if matches!(case.op.as_str(), "digest" | "manifest" | "manifest_verify") {
@@ -93,7 +150,18 @@ fn run(case: &Case) -> Outcome {
     if let Value::Object(map) = &mut value {
         map.remove("kind");
     }
+    if let Some(dir) = blob_copy_dir(case) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     match (out.status.code(), kind.as_str()) {
+        // `layer diff-id` lists one object per file; the case has one.
+        (Some(0), "layer_diff_id") => {
+            let mut layer = value["layers"][0].take();
+            if let Value::Object(map) = &mut layer {
+                map.remove("file");
+            }
+            Ok(layer)
+        }
         (Some(0), _) => Ok(value),
         (Some(1), "error") => Err((
             value["code"].as_str().unwrap_or_default().to_string(),

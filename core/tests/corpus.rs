@@ -5,6 +5,9 @@ mod corpus;
 
 use corpus::{Case, Outcome};
 use serde_json::{json, Value};
+use tranship::blobs::BlobStore;
+use tranship::convert::{convert, ConvertOptions};
+use tranship::layer::{diff_id_file, DiffIdOptions};
 use tranship::manifest::Manifest;
 use tranship::{Algorithm, Digest, Error, Limits, Platform, Reference};
 
@@ -45,6 +48,53 @@ fn platform_arg(case: &Case, key: &str) -> Result<Platform, Error> {
     case.str(key).expect("platform input").parse()
 }
 
+fn digest_map(case: &Case, key: &str) -> Vec<(Digest, Value)> {
+    let entries = case.input.get(key).and_then(Value::as_object);
+    entries
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.parse().expect("digest keys"), v.clone()))
+        .collect()
+}
+
+fn convert_case(case: &Case) -> Result<Value, Error> {
+    let m = manifest(case)?;
+    let mut opts = ConvertOptions::new(case.str("to").expect("input.to").parse()?)
+        .with_reencode_oci_config(case.input["reencode_config"] == json!(true));
+    if let Some(path) = case.file("config") {
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        opts = opts.with_config(bytes);
+    }
+    if let Some(dir) = case.file("blobs") {
+        opts = opts.with_blobs(BlobStore::open(dir)?);
+    }
+    for (blob, diff_id) in digest_map(case, "diff_ids") {
+        let diff_id = diff_id.as_str().expect("diff_id").parse()?;
+        opts = opts.with_diff_id(blob, diff_id);
+    }
+    for (blob, size) in digest_map(case, "layer_sizes") {
+        opts = opts.with_layer_size(blob, size.as_u64().expect("size"));
+    }
+    let c = convert(&m, &opts)?;
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("UTF-8 output");
+    Ok(json!({
+        "manifest": text(c.manifest.raw()),
+        "config": c.config.as_deref().map(text),
+        "report": to_value(c.report),
+    }))
+}
+
+fn diff_id_case(case: &Case) -> Result<Value, Error> {
+    let l = diff_id_file(case.file("file").expect("input.file"), &DiffIdOptions::default())?;
+    Ok(json!({
+        "diff_id": l.diff_id.to_string(),
+        "digest": l.compressed.to_string(),
+        "compression": l.compression.as_str(),
+        "size": l.compressed_size,
+        "uncompressed_size": l.uncompressed_size,
+    }))
+}
+
 fn run(case: &Case) -> Outcome {
     let out = match case.op.as_str() {
         "reference" => case
@@ -79,6 +129,8 @@ fn run(case: &Case) -> Outcome {
                 "platform": d.platform.as_ref().map(ToString::to_string),
             }))
         }),
+        "convert" => convert_case(case),
+        "diff_id" => diff_id_case(case),
         other => panic!("{}: unknown op `{other}`", case.path.display()),
     };
     out.map_err(fail)
