@@ -72,7 +72,13 @@ fn convert_flags(case: &Case) -> Vec<String> {
         flags.push("--reencode-config".into());
     }
     for (key, flag) in [("diff_ids", "--diff-id"), ("layer_sizes", "--layer-size")] {
-        for (blob, v) in case.input.get(key).and_then(Value::as_object).into_iter().flatten() {
+        for (blob, v) in case
+            .input
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
             flags.extend([flag.to_string(), format!("{blob}={v}")]);
         }

@@ -1,6 +1,6 @@
 //! `tranship convert --to v2s1|v2s2|oci --file MANIFEST …`
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use serde_json::json;
@@ -44,9 +44,13 @@ pub fn run(args: &ConvertArgs, out: Output) -> Result<()> {
         return Ok(());
     }
     if args.output.is_none() {
+        // The exact bytes (their digest is the manifest's); a terminal also
+        // gets a newline so the report starts on a line of its own.
         let mut stdout = std::io::stdout().lock();
+        let newline: &[u8] = if stdout.is_terminal() { b"\n" } else { b"" };
         stdout
             .write_all(c.manifest.raw())
+            .and_then(|()| stdout.write_all(newline))
             .and_then(|()| stdout.flush())
             .map_err(|e| Error::io("writing the manifest", e))?;
     }
