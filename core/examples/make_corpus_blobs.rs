@@ -90,7 +90,10 @@ fn main() {
     lzma_rs::xz_compress(&mut &content[..], &mut xz).expect("xz");
     write(&dir.join("layer.tar.xz"), &xz);
     let (first, second) = content.split_at(700);
-    write(&dir.join("two-members.tar.gz"), &[gzip(first), gzip(second)].concat());
+    write(
+        &dir.join("two-members.tar.gz"),
+        &[gzip(first), gzip(second)].concat(),
+    );
     let whole = gzip(&content);
     write(&dir.join("truncated.tar.gz"), &whole[..whole.len() / 2]);
     write(&dir.join("empty-layer.tar.gz"), &EMPTY_LAYER_GZIP);

@@ -85,7 +85,10 @@ fn convert_case(case: &Case) -> Result<Value, Error> {
 }
 
 fn diff_id_case(case: &Case) -> Result<Value, Error> {
-    let l = diff_id_file(case.file("file").expect("input.file"), &DiffIdOptions::default())?;
+    let l = diff_id_file(
+        case.file("file").expect("input.file"),
+        &DiffIdOptions::default(),
+    )?;
     Ok(json!({
         "diff_id": l.diff_id.to_string(),
         "digest": l.compressed.to_string(),
