@@ -4,6 +4,9 @@ are made."""
 
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 
 from make_cases import (APP, BASE, DOCKER_TO_OCI_LAYER, INPUTS, OCI_CONFIG, OCI_CONFIG_FIELDS,
                         OCI_IMAGE_FIELDS, STORE, compact, oci_kept, pairs, report, sha256,
@@ -117,13 +120,38 @@ def image_cases(check):
     case("s2-foreign-to-oci", "foreign layers become non-distributable ones, keeping their urls; plain tar stays plain",
          "schema2-foreign", "oci", expect(foreign_text, "schema2", foreign_oci, "oci-manifest", None, [], s2_config))
 
-    lists(inputs, case, expect, schema2)
+    lists(inputs, case, expect, schema2, oci)
     return inputs, cases
 
 
-def lists(inputs, case, expect, child):
+def skopeo_list(listed, child, fmt):
+    """skopeo copy --all --format FMT of a list whose entries all point at
+    `child`; skopeo converts the child too, so its new descriptor is put
+    back to the original in skopeo's output (the fields stay in place)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "src"), os.path.join(tmp, "dst")
+        os.mkdir(src)
+        for name in os.listdir(STORE):
+            shutil.copy(os.path.join(STORE, name), src)
+        open(os.path.join(src, sha256(child)[7:] + ".manifest.json"), "wb").write(child)
+        open(os.path.join(src, "manifest.json"), "wb").write(listed)
+        open(os.path.join(src, "version"), "w").write("Directory Transport Version: 1.1\n")
+        subprocess.run(["skopeo", "copy", "-q", "--all", "--format", fmt, f"dir:{src}", f"dir:{dst}"],
+                       check=True, capture_output=True)
+        out = open(os.path.join(dst, "manifest.json"), "rb").read()
+        new = json.loads(out)["manifests"][0]
+        child_type = json.loads(child)["mediaType"]
+        for a, b in [(f'"mediaType":"{new["mediaType"]}"', f'"mediaType":"{child_type}"'),
+                     (f'"digest":"{new["digest"]}"', f'"digest":"{sha256(child)}"'),
+                     (f'"size":{new["size"]}', f'"size":{len(child)}')]:
+            out = out.replace(a.encode(), b.encode())
+        return out
+
+
+def lists(inputs, case, expect, child, oci_child_bytes):
     """Lists and indexes; expectations written in containers/image's
-    struct order (Schema2List, image-spec Index)."""
+    struct order (Schema2List, image-spec Index) and checked against
+    skopeo's `copy --all --format` of the same list."""
     d = {"mediaType": S2, "size": len(child), "digest": sha256(child)}
     docker = {"schemaVersion": 2, "mediaType": DOCKER_LIST, "manifests": [
         {**d, "platform": {"architecture": "amd64", "os": "linux", "features": ["sse4"]}},
@@ -138,13 +166,14 @@ def lists(inputs, case, expect, child):
                                         if k in e["platform"]}}
     index = compact({"schemaVersion": 2, "mediaType": OCI_INDEX,
                      "manifests": [oci_entry(e) for e in docker["manifests"]]}).encode()
+    assert skopeo_list(docker_text, child, "oci") == index, "skopeo writes another index"
     case("docker-list-to-oci", "a Docker list becomes an OCI index: entries keep their media type and digest, CPU features are dropped",
          "docker-list", "oci", expect(docker_text, "docker-list", index, "oci-index", None, ["manifests.platform.features"]))
     case("docker-list-unchanged", "a Docker list converted to v2s2 is returned unchanged",
          "docker-list", "v2s2", expect(docker_text, "docker-list", docker_text, "docker-list", None, []))
 
-    oci_child = {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 500,
-                 "digest": "sha256:" + "6" * 64}
+    oci_child = {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": len(oci_child_bytes),
+                 "digest": sha256(oci_child_bytes)}
     oci_index = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
         {**oci_child, "platform": {"os": "linux", "architecture": "arm", "variant": "v7"},
          "annotations": {"org.opencontainers.image.ref.name": "v1"}},
@@ -160,6 +189,7 @@ def lists(inputs, case, expect, child):
     listed = compact({"schemaVersion": 2, "mediaType": DOCKER_LIST,
                       "manifests": [docker_entry(e) for e in oci_index["manifests"]]}).encode()
     listed = listed.replace(b"<", b"\\u003c").replace(b">", b"\\u003e")
+    assert skopeo_list(oci_text, oci_child_bytes, "v2s2") == listed, "skopeo writes another list"
     case("oci-index-to-v2s2", "an OCI index becomes a Docker list: platforms in Docker's field order, urls kept, annotations lost",
          "oci-index", "v2s2", expect(oci_text, "oci-index", listed, "docker-list", None,
                                       ["manifests.annotations", "annotations"]))
