@@ -105,6 +105,25 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The registry does not have the manifest (by tag or digest).
+    #[error("manifest unknown: {message}")]
+    ManifestUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The registry does not have the blob.
+    #[error("blob unknown: {message}")]
+    BlobUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// A conversion was refused: the target format cannot express the
+    /// source, or the source lacks what the conversion needs.
+    #[error("cannot convert: {0}")]
+    Conversion(String),
+    /// A signing key cannot be read or is of a kind that cannot be used.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -133,6 +152,10 @@ impl Error {
             Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
             Error::InvalidJson(_) => "INVALID_JSON",
             Error::InvalidTime { .. } => "INVALID_TIME",
+            Error::ManifestUnknown { .. } => "MANIFEST_UNKNOWN",
+            Error::BlobUnknown { .. } => "BLOB_UNKNOWN",
+            Error::Conversion(_) => "CONVERSION",
+            Error::InvalidKey(_) => "INVALID_KEY",
             Error::Io { .. } => "IO",
         }
     }
@@ -160,5 +183,9 @@ pub const CODES: &[&str] = &[
     "INVALID_LAYER",
     "INVALID_JSON",
     "INVALID_TIME",
+    "MANIFEST_UNKNOWN",
+    "BLOB_UNKNOWN",
+    "CONVERSION",
+    "INVALID_KEY",
     "IO",
 ];
