@@ -23,6 +23,7 @@
 //! assert_eq!(indent_go(&map, "   ").unwrap(), "{\n   \"a\": {},\n   \"z\": 1\n}");
 //! ```
 
+pub mod go_decode;
 mod scan;
 
 use std::collections::BTreeMap;
