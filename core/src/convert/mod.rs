@@ -5,6 +5,7 @@
 //! which digests changed and what was lost on the way.
 
 mod report;
+pub mod schema1_down;
 pub mod sign;
 mod target;
 
