@@ -4,6 +4,8 @@
 //! bytes, any config blob it created, and a [`ConversionReport`] saying
 //! which digests changed and what was lost on the way.
 
+pub mod accept;
+pub mod negotiate;
 mod report;
 pub mod schema1_down;
 pub mod sign;
