@@ -34,6 +34,11 @@ pub enum Command {
     /// Parse, match and select platforms.
     #[command(subcommand)]
     Platform(PlatformCommand),
+    /// Convert a manifest to another format (here: `--to v2s1`).
+    Convert(ConvertArgs),
+    /// Tell what a registry serves for a stored manifest, how it was
+    /// requested and the client's Accept header(s).
+    Negotiate(NegotiateArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to write completions for.
@@ -102,6 +107,81 @@ pub struct LimitArgs {
     /// Deepest JSON nesting accepted.
     #[arg(long, value_name = "N")]
     pub max_json_depth: Option<u64>,
+}
+
+/// How a schema1 result is signed.
+#[derive(Debug, Args)]
+pub struct SigningArgs {
+    /// Sign schema1 with this key: PEM (PKCS#8 or SEC1) or JWK, P-256.
+    /// Without it (and without `--unsigned`) a fresh key is generated.
+    #[arg(long, value_name = "FILE", conflicts_with = "unsigned")]
+    pub signing_key: Option<PathBuf>,
+    /// Leave schema1 unsigned (`application/vnd.docker.distribution.manifest.v1+json`).
+    #[arg(long)]
+    pub unsigned: bool,
+}
+
+/// Arguments of `tranship convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The target format.
+    #[arg(long, value_parser = ["v2s1"])]
+    pub to: String,
+    /// The manifest to convert (`-` for standard input).
+    #[arg(long)]
+    pub file: PathBuf,
+    /// The manifest's config blob.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Repository path written into schema1 (`team/app`, no registry).
+    #[arg(long)]
+    pub name: String,
+    /// Tag written into schema1.
+    #[arg(long)]
+    pub tag: String,
+    /// Signing of the schema1 result.
+    #[command(flatten)]
+    pub signing: SigningArgs,
+    /// Write the converted manifest here instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `tranship negotiate`.
+#[derive(Debug, Args)]
+pub struct NegotiateArgs {
+    /// An `Accept` header value, as sent; repeat for several headers.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub accept: Vec<String>,
+    /// The manifest was requested by digest (default: by tag).
+    #[arg(long)]
+    pub by_digest: bool,
+    /// The stored manifest (`-` for standard input).
+    #[arg(long)]
+    pub file: PathBuf,
+    /// The Content-Type it was stored with, if known.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// The stored manifest's config blob (needed to serve schema1).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Blob store holding configs, child manifests and layers by digest
+    /// (`DIR/blobs/sha256/HEX` or `DIR/sha256/HEX`).
+    #[arg(long, value_name = "DIR")]
+    pub blobs: Option<PathBuf>,
+    /// Repository path (`team/app`, no registry).
+    #[arg(long)]
+    pub name: String,
+    /// The tag requested, or the tag schema1 carries.
+    #[arg(long)]
+    pub tag: String,
+    /// Signing of a schema1 answer.
+    #[command(flatten)]
+    pub signing: SigningArgs,
+    /// Write the body here (`-`: standard output, the headers then go to
+    /// standard error).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
 }
 
 /// `tranship platform …`

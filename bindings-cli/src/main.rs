@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         Command::Digest(args) => commands::digest::run(&args, out),
         Command::Manifest(cmd) => commands::manifest::run(cmd, out),
         Command::Platform(cmd) => commands::platform::run(cmd, out),
+        Command::Convert(args) => commands::schema1::convert(&args, out),
+        Command::Negotiate(args) => commands::negotiate::run(&args, out),
         Command::Completions { shell } => {
             commands::completions::run(shell);
             Ok(())
