@@ -2,9 +2,14 @@
 
 #[path = "../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "../../tests/support/schema1_view.rs"]
+mod schema1_view;
 
 use corpus::{Case, Outcome};
 use serde_json::{json, Value};
+use tranship::convert::negotiate::{negotiate, MemorySource, Request};
+use tranship::convert::schema1_down::to_schema1;
+use tranship::convert::sign::{Schema1Key, Signing};
 use tranship::manifest::Manifest;
 use tranship::{Algorithm, Digest, Error, Limits, Platform, Reference};
 
@@ -79,9 +84,78 @@ fn run(case: &Case) -> Outcome {
                 "platform": d.platform.as_ref().map(ToString::to_string),
             }))
         }),
+        "convert" => convert_v2s1(case),
+        "negotiate" => negotiate_case(case),
         other => panic!("{}: unknown op `{other}`", case.path.display()),
     };
     out.map_err(fail)
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))
+}
+
+/// The signing a schema1 case asks for: `unsigned`, a `signing_key` file,
+/// or a generated key.
+fn signing(case: &Case) -> Result<Signing, Error> {
+    if case.input.get("unsigned").and_then(Value::as_bool) == Some(true) {
+        return Ok(Signing::Unsigned);
+    }
+    match case.file("signing_key") {
+        Some(path) => Ok(Signing::Key(Schema1Key::from_bytes(&read(&path)?)?)),
+        None => Ok(Signing::Key(Schema1Key::generate())),
+    }
+}
+
+/// `convert` cases with `to: v2s1` (schema2/OCI to schema1).
+fn convert_v2s1(case: &Case) -> Result<Value, Error> {
+    assert_eq!(case.str("to"), Some("v2s1"), "{}", case.path.display());
+    let m = manifest(case)?;
+    let config = read(&case.file("config").expect("input.config"))?;
+    let s = |key: &str| case.str(key).expect("input name and tag");
+    let c = to_schema1(&m, &config, s("name"), s("tag"), &signing(case)?)?;
+    let result = json!({
+        "manifest": String::from_utf8_lossy(c.manifest.raw()),
+        "config": null,
+        "report": to_value(&c.report),
+    });
+    let has_key = case.input.get("signing_key").is_some();
+    Ok(schema1_view::convert(
+        result.as_object().cloned().unwrap_or_default(),
+        has_key,
+    ))
+}
+
+/// `negotiate` cases: the stored `file`, a `config` and a `blobs` store.
+fn negotiate_case(case: &Case) -> Result<Value, Error> {
+    let stored = manifest(case)?;
+    let mut source = MemorySource::new();
+    if let Some(path) = case.file("config") {
+        source.insert(read(&path)?);
+    }
+    if let Some(dir) = case.file("blobs") {
+        for entry in std::fs::read_dir(dir.join("blobs/sha256")).expect("blob store") {
+            source.insert(read(&entry.expect("blob").path())?);
+        }
+    }
+    let request = Request {
+        accept: case.input["accept"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        by_digest: case.input["by_digest"].as_bool().unwrap_or(false),
+        name: case.str("name").unwrap_or_default().into(),
+        tag: case.str("tag").unwrap_or_default().into(),
+    };
+    let served = negotiate(&stored, &request, &source, &signing(case)?)?;
+    let result = to_value(&served).as_object().cloned().unwrap_or_default();
+    let has_key = case.input.get("signing_key").is_some();
+    Ok(schema1_view::negotiate(result, &served.bytes, has_key))
 }
 
 #[test]
