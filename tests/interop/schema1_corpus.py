@@ -18,7 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from registry_client import Registry, jws_payload, sha256  # noqa: E402
-from schema1_images import IMAGES, LAYER_GZIP, LAYER_TAR, Image  # noqa: E402
+from schema1_images import IMAGES, Image  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 V2S1 = ROOT / "tests/corpus/convert_v2s1"
@@ -26,11 +26,7 @@ NEG = ROOT / "tests/corpus/negotiate"
 KEYS = V2S1 / "data/keys"
 
 S2 = "application/vnd.docker.distribution.manifest.v2+json"
-LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 PJWS = "application/vnd.docker.distribution.manifest.v1+prettyjws"
-OCI = "application/vnd.oci.image.manifest.v1+json"
-OCII = "application/vnd.oci.image.index.v1+json"
-EMPTY = "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4"
 
 
 def write(path: pathlib.Path, data):
@@ -128,7 +124,7 @@ def registry_schema1(reg: Registry, repo: str, tag: str):
 
 
 def convert_cases(reg: Registry):
-    """Returns the registry's schema1 rendering of every image by key."""
+    """Cases from the registry's schema1 rendering of every image."""
     rendered = {}
     for key, image in IMAGES.items():
         write(V2S1 / f"data/{key}/manifest.json", image.manifest)
@@ -163,15 +159,14 @@ def convert_cases(reg: Registry):
         expect.update({"config": None, "report": report(image, digest, True)})
         write(V2S1 / f"v2s1-signed-{name}.json",
               {"op": "convert", "about": about, "input": inp, "expect": expect})
-    return rendered
 
 
 def main():
     reg = Registry(sys.argv[1])
     make_keys()
-    rendered = convert_cases(reg)
+    convert_cases(reg)
     from schema1_negotiate import negotiate_cases
-    negotiate_cases(reg, rendered, write, report, push_image, NEG)
+    negotiate_cases(reg, write, report, NEG)
     from schema1_refusals import refusal_cases
     refusal_cases(write, V2S1)
 

@@ -120,7 +120,7 @@ TABLE = [
 ]
 
 
-def negotiate_cases(reg, rendered, write, report, push_image, neg: pathlib.Path):
+def negotiate_cases(reg, write, report, neg: pathlib.Path):
     docs = documents()
     store = neg / "data/store/blobs/sha256"
     for key in ["mid-empty", "arm", "text", "amd-b", "windows", "oci"]:
