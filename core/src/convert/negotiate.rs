@@ -282,3 +282,55 @@ fn convert(
         report: Some(conversion.report),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::sign::Schema1Key;
+
+    const NEGOTIATE: &str = "../tests/corpus/negotiate/data";
+
+    fn stored_schema2() -> (Manifest, MemorySource) {
+        let read = |p: &str| std::fs::read(format!("{NEGOTIATE}/{p}")).unwrap();
+        let stored = Manifest::parse(&read("schema2.json"), None, &Limits::default()).unwrap();
+        let config = &stored.as_image().unwrap().config.digest;
+        let mut source = MemorySource::new();
+        source.insert(read(&format!("store/blobs/sha256/{}", config.hex())));
+        (stored, source)
+    }
+
+    #[test]
+    fn a_blob_marked_present_needs_no_copy() {
+        let (stored, mut source) = stored_schema2();
+        let request = Request {
+            name: "team/app".into(),
+            tag: "v1".into(),
+            ..Request::default()
+        };
+        let signing = Signing::Key(Schema1Key::generate());
+        let served = negotiate(&stored, &request, &source, &signing).unwrap();
+        assert!(served.converted && served.needs_empty_layer);
+        assert_eq!(served.content_type, MediaType::DockerSchema1Signed);
+        source.mark_present(Digest::sha256(&EMPTY_LAYER_GZIP));
+        let served = negotiate(&stored, &request, &source, &signing).unwrap();
+        assert!(!served.needs_empty_layer);
+    }
+
+    #[test]
+    fn conversion_needs_a_valid_tag_only_when_converting() {
+        let (stored, source) = stored_schema2();
+        let bad = Request {
+            name: "team/app".into(),
+            tag: "-bad".into(),
+            ..Request::default()
+        };
+        let e = negotiate(&stored, &bad, &source, &Signing::Unsigned).unwrap_err();
+        assert_eq!(e.code(), "INVALID_REFERENCE");
+        let by_digest = Request {
+            by_digest: true,
+            ..bad
+        };
+        let served = negotiate(&stored, &by_digest, &source, &Signing::Unsigned).unwrap();
+        assert_eq!(served.bytes, stored.raw());
+    }
+}
