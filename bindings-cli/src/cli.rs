@@ -40,6 +40,9 @@ pub enum Command {
     /// Work with layer blobs.
     #[command(subcommand)]
     Layer(LayerCommand),
+    /// Tell what a registry serves for a stored manifest, how it was
+    /// requested and the client's Accept header(s).
+    Negotiate(Box<NegotiateArgs>),
     /// Print a shell completion script.
     Completions {
         /// The shell to write completions for.
@@ -110,6 +113,55 @@ pub struct LimitArgs {
     pub max_json_depth: Option<u64>,
 }
 
+/// How a schema1 result is signed.
+#[derive(Debug, Args)]
+pub struct SigningArgs {
+    /// Sign schema1 with this key: PEM (PKCS#8 or SEC1) or JWK, P-256.
+    /// Without it (and without `--unsigned`) a fresh key is generated.
+    #[arg(long, value_name = "FILE", conflicts_with = "unsigned")]
+    pub signing_key: Option<PathBuf>,
+    /// Leave schema1 unsigned (`application/vnd.docker.distribution.manifest.v1+json`).
+    #[arg(long)]
+    pub unsigned: bool,
+}
+
+/// Arguments of `tranship negotiate`.
+#[derive(Debug, Args)]
+pub struct NegotiateArgs {
+    /// An `Accept` header value, as sent; repeat for several headers.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub accept: Vec<String>,
+    /// The manifest was requested by digest (default: by tag).
+    #[arg(long)]
+    pub by_digest: bool,
+    /// The stored manifest (`-` for standard input).
+    #[arg(long)]
+    pub file: PathBuf,
+    /// The Content-Type it was stored with, if known.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// The stored manifest's config blob (needed to serve schema1).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Blob store holding configs, child manifests and layers by digest
+    /// (`DIR/blobs/sha256/HEX` or `DIR/sha256/HEX`).
+    #[arg(long, value_name = "DIR")]
+    pub blobs: Option<PathBuf>,
+    /// Repository path (`team/app`, no registry).
+    #[arg(long)]
+    pub name: String,
+    /// The tag requested, or the tag schema1 carries.
+    #[arg(long)]
+    pub tag: String,
+    /// Signing of a schema1 answer.
+    #[command(flatten)]
+    pub signing: SigningArgs,
+    /// Write the body here (`-`: standard output, the headers then go to
+    /// standard error).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
 /// `tranship platform …`
 #[derive(Debug, Subcommand)]
 pub enum PlatformCommand {
@@ -173,12 +225,9 @@ pub struct ConvertArgs {
     /// schema1 output: tag written in the manifest.
     #[arg(long, requires = "name")]
     pub tag: Option<String>,
-    /// schema1 output: sign with this key (PEM or JWK file).
-    #[arg(long, value_name = "FILE", conflicts_with = "unsigned")]
-    pub signing_key: Option<PathBuf>,
-    /// schema1 output: do not sign.
-    #[arg(long)]
-    pub unsigned: bool,
+    /// schema1 output: signing.
+    #[command(flatten)]
+    pub signing: SigningArgs,
     /// Write the result manifest to this file instead of standard output.
     #[arg(short = 'o', long, value_name = "OUT")]
     pub output: Option<PathBuf>,

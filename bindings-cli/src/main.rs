@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Platform(cmd) => commands::platform::run(cmd, out),
         Command::Convert(args) => commands::convert::run(&args, out),
         Command::Layer(cmd) => commands::layer::run(cmd, out),
+        Command::Negotiate(args) => commands::negotiate::run(&args, out),
         Command::Completions { shell } => {
             commands::completions::run(shell);
             Ok(())

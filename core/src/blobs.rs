@@ -143,10 +143,12 @@ impl BlobStore {
     }
 
     fn unknown(&self, digest: &Digest) -> Error {
-        Error::BlobUnknown(format!(
-            "{digest} is not in the blob store (looked for {})",
-            self.path(digest).display()
-        ))
+        Error::BlobUnknown {
+            message: format!(
+                "{digest} is not in the blob store (looked for {})",
+                self.path(digest).display()
+            ),
+        }
     }
 }
 

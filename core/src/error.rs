@@ -105,16 +105,25 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// A blob the operation needs is not where it was looked for (a blob
-    /// store, a file given on the command line).
-    #[error("blob unknown: {0}")]
-    BlobUnknown(String),
-    /// A conversion cannot be done: the target format cannot express
-    /// something the source has (zstd layers in Docker schema 2, an OCI
-    /// artifact as a Docker image, an index entry without a platform), or
-    /// the conversion is not available.
+    /// The registry does not have the manifest (by tag or digest).
+    #[error("manifest unknown: {message}")]
+    ManifestUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The registry does not have the blob.
+    #[error("blob unknown: {message}")]
+    BlobUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// A conversion was refused: the target format cannot express the
+    /// source, or the source lacks what the conversion needs.
     #[error("cannot convert: {0}")]
     Conversion(String),
+    /// A signing key cannot be read or is of a kind that cannot be used.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -143,8 +152,10 @@ impl Error {
             Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
             Error::InvalidJson(_) => "INVALID_JSON",
             Error::InvalidTime { .. } => "INVALID_TIME",
-            Error::BlobUnknown(_) => "BLOB_UNKNOWN",
+            Error::ManifestUnknown { .. } => "MANIFEST_UNKNOWN",
+            Error::BlobUnknown { .. } => "BLOB_UNKNOWN",
             Error::Conversion(_) => "CONVERSION",
+            Error::InvalidKey(_) => "INVALID_KEY",
             Error::Io { .. } => "IO",
         }
     }
@@ -172,7 +183,9 @@ pub const CODES: &[&str] = &[
     "INVALID_LAYER",
     "INVALID_JSON",
     "INVALID_TIME",
+    "MANIFEST_UNKNOWN",
     "BLOB_UNKNOWN",
     "CONVERSION",
+    "INVALID_KEY",
     "IO",
 ];

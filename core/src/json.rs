@@ -14,6 +14,9 @@
 //!   in field order ([`GoObject`]);
 //! - `json.MarshalIndent` re-indents the compact form ([`indent_go`]).
 //!
+//! Reading goes the other way: [`go_decode`] decodes into typed fields as
+//! Go's decoder does (case-folded keys, last duplicate wins, `null`).
+//!
 //! ```
 //! use tranship::json::{compact_go, go_sorted_map, indent_go};
 //! assert_eq!(compact_go(r#"{ "b": [1.0, "<a&b>"] }"#).unwrap(),
@@ -23,6 +26,7 @@
 //! assert_eq!(indent_go(&map, "   ").unwrap(), "{\n   \"a\": {},\n   \"z\": 1\n}");
 //! ```
 
+pub mod go_decode;
 mod scan;
 
 use std::collections::BTreeMap;

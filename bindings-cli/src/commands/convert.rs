@@ -5,13 +5,13 @@ use std::path::Path;
 
 use serde_json::json;
 use tranship::blobs::BlobStore;
-use tranship::convert::{convert, Conversion, ConvertOptions, Signing, Target};
+use tranship::convert::{convert, Conversion, ConversionReport, ConvertOptions, Target};
 use tranship::{Error, Result};
 
 use crate::cli::ConvertArgs;
 use crate::commands::manifest::load;
 use crate::input::read_document;
-use crate::output::Output;
+use crate::output::{rows, write_file, Output};
 
 /// Converts the manifest, stores a new config in the blob store, writes
 /// the manifest to standard output (or `-o`) and the report to standard
@@ -23,15 +23,15 @@ pub fn run(args: &ConvertArgs, out: Output) -> Result<()> {
     let stored = match (&c.config, &opts.blobs) {
         (Some(config), Some(store)) => Some(store.path(&store.write(config)?)),
         (Some(config), None) if !out.json => {
-            return Err(Error::BlobUnknown(format!(
+            return Err(Error::BlobUnknown { message: format!(
                 "the result points at a new config blob ({}) with nowhere to keep it: give --blobs DIR (or --json to print it)",
                 tranship::Digest::sha256(config)
-            )))
+            ) })
         }
         _ => None,
     };
     if let Some(path) = &args.output {
-        write_atomically(path, c.manifest.raw())?;
+        write_file(path, c.manifest.raw())?;
     }
     if out.json {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -78,53 +78,48 @@ fn options(args: &ConvertArgs) -> Result<ConvertOptions> {
     if let (Some(name), Some(tag)) = (&args.name, &args.tag) {
         opts = opts.with_name_and_tag(name, tag);
     }
-    if args.unsigned {
-        opts = opts.with_signing(Signing::Unsigned);
-    } else if let Some(key) = &args.signing_key {
-        let bytes = std::fs::read(key)
-            .map_err(|e| Error::io(format!("reading signing key {}", key.display()), e))?;
-        opts = opts.with_signing(Signing::Key(bytes));
-    }
-    Ok(opts)
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "manifest".into(), |n| n.to_string_lossy().into_owned());
-    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&temp, bytes)
-        .and_then(|()| std::fs::rename(&temp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&temp);
-            Error::io(format!("writing {}", path.display()), e)
-        })
+    Ok(opts.with_signing(args.signing.signing()?))
 }
 
 /// The report for people, on standard error.
 fn describe(c: &Conversion, stored: Option<&Path>) -> String {
-    let r = &c.report;
-    let digest = |d: &Option<tranship::Digest>| d.as_ref().map_or("-".into(), ToString::to_string);
-    let mut s = format!(
-        "converted {} {}\n       to {} {}\n",
-        r.source_format, r.source_digest, r.result_format, r.result_digest
-    );
-    s += &format!(
-        "config:   {} -> {}{}\n",
-        digest(&r.source_config_digest),
-        digest(&r.result_config_digest),
-        if r.config_changed() {
-            ""
-        } else {
-            " (unchanged)"
-        }
-    );
+    let mut rows_ = report_rows(&c.report);
     if let Some(path) = stored {
-        s += &format!("stored:   {}\n", path.display());
+        rows_.push(("Stored", path.display().to_string()));
     }
-    if !r.lost.is_empty() {
-        s += &format!("lost:     {}\n", r.lost.join(", "));
-    }
-    s
+    rows(&rows_)
+}
+
+/// A conversion report for people, as `label: value` rows.
+pub fn report_rows(r: &ConversionReport) -> Vec<(&'static str, String)> {
+    let config = |d: &Option<tranship::Digest>| d.as_ref().map_or("-".into(), ToString::to_string);
+    let unchanged = if r.config_changed() {
+        ""
+    } else {
+        " (unchanged)"
+    };
+    let lost = if r.lost.is_empty() {
+        "nothing".to_string()
+    } else {
+        r.lost.join(", ")
+    };
+    vec![
+        (
+            "Converted",
+            format!("{} -> {}", r.source_format, r.result_format),
+        ),
+        (
+            "Digest",
+            format!("{} -> {}", r.source_digest, r.result_digest),
+        ),
+        (
+            "Config",
+            format!(
+                "{} -> {}{unchanged}",
+                config(&r.source_config_digest),
+                config(&r.result_config_digest)
+            ),
+        ),
+        ("Lost", lost),
+    ]
 }

@@ -5,5 +5,7 @@ pub mod convert;
 pub mod digest;
 pub mod layer;
 pub mod manifest;
+pub mod negotiate;
 pub mod platform;
 pub mod reference;
+pub mod signing;

@@ -30,9 +30,9 @@ pub(crate) fn resolve(blobs: &[&Digest], opts: &ConvertOptions) -> Result<Vec<La
             Some(s) => format!("it is not in the blob store {}", s.root().display()),
             None => "no blob store was given".to_string(),
         };
-        Error::BlobUnknown(format!(
-            "layer {d}: its {what} is needed (schema1 records none) and {place}"
-        ))
+        Error::BlobUnknown {
+            message: format!("layer {d}: its {what} is needed (schema1 records none) and {place}"),
+        }
     };
     let mut sizes = Vec::with_capacity(blobs.len());
     let mut known = Vec::with_capacity(blobs.len());

@@ -30,22 +30,27 @@
 //! # Ok::<(), tranship::Error>(())
 //! ```
 
+pub mod accept;
 mod docker_oci;
 mod go_manifest;
 mod gotyped;
 mod layer_info;
 mod lists;
+pub mod negotiate;
 mod oci_config;
 mod options;
 mod report;
 mod schema1_config;
+pub mod schema1_down;
 mod schema1_history;
 mod schema1_up;
+pub mod sign;
 mod target;
 mod v1_image;
 
-pub use options::{ConvertOptions, Signing};
+pub use options::ConvertOptions;
 pub use report::ConversionReport;
+pub use sign::Signing;
 pub use target::Target;
 
 use crate::digest::Digest;
@@ -82,9 +87,8 @@ pub fn convert(manifest: &Manifest, opts: &ConvertOptions) -> Result<Conversion>
     use ManifestFormat as F;
     let format = manifest.format();
     match (manifest.kind(), opts.target) {
-        (_, Target::Schema1) => Err(Error::Conversion(
-            "conversion to schema1 (v2s1) is not available in this build yet".into(),
-        )),
+        (ManifestKind::Schema1(_), Target::Schema1) => Ok(unchanged(manifest)),
+        (_, Target::Schema1) => schema1_down::from_options(manifest, opts),
         (_, Target::Schema2) if matches!(format, F::Schema2 | F::DockerList) => {
             Ok(unchanged(manifest))
         }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::sign::{Schema1Key, Signing};
 use super::Target;
 use crate::blobs::BlobStore;
 use crate::digest::Digest;
@@ -11,19 +12,6 @@ use crate::error::{Error, Result};
 use crate::layer::{DiffIdCache, DiffIdOptions};
 use crate::limits::Limits;
 use crate::manifest::ImageManifest;
-
-/// How a schema1 result is signed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Signing {
-    /// Sign with a newly generated ES256 key.
-    #[default]
-    Generate,
-    /// Do not sign (`application/vnd.docker.distribution.manifest.v1+json`).
-    Unsigned,
-    /// Sign with this key: the bytes of a PEM or JWK file.
-    Key(Vec<u8>),
-}
 
 /// Everything [`super::convert`] needs besides the manifest.
 ///
@@ -61,7 +49,8 @@ pub struct ConvertOptions {
     pub name: Option<String>,
     /// Schema1 output: the tag written in the manifest.
     pub tag: Option<String>,
-    /// Schema1 output: how to sign it.
+    /// Schema1 output: how to sign it (by default with a newly generated
+    /// ES256 key).
     pub signing: Signing,
     /// Caps for the documents read and written.
     pub limits: Limits,
@@ -81,7 +70,7 @@ impl ConvertOptions {
             reencode_oci_config: false,
             name: None,
             tag: None,
-            signing: Signing::default(),
+            signing: Signing::Key(Schema1Key::generate()),
             limits: Limits::default(),
         }
     }
@@ -141,9 +130,9 @@ impl ConvertOptions {
         }
         match &self.blobs {
             Some(store) => store.read(digest, self.limits.max_config_bytes),
-            None => Err(Error::BlobUnknown(format!(
+            None => Err(Error::BlobUnknown { message: format!(
                 "the config {digest} is needed; give it (--config) or a blob store holding it (--blobs)"
-            ))),
+            ) }),
         }
     }
 }
