@@ -75,6 +75,68 @@ pub enum Error {
         /// The configured limit.
         limit: u64,
     },
+    /// The registry does not have the manifest (by tag or digest).
+    #[error("manifest unknown: {message}")]
+    ManifestUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The registry does not have the blob.
+    #[error("blob unknown: {message}")]
+    BlobUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The repository is not known to the registry.
+    #[error("name unknown: {message}")]
+    NameUnknown {
+        /// The registry's message.
+        message: String,
+    },
+    /// The registry wants credentials, or refused the ones given.
+    #[error("unauthorized: {message}")]
+    Unauthorized {
+        /// The registry's message.
+        message: String,
+    },
+    /// The credentials are valid but not allowed to do this.
+    #[error("denied: {message}")]
+    Denied {
+        /// The registry's message.
+        message: String,
+    },
+    /// The registry is rate limiting this client.
+    #[error("too many requests: {message}{}", rate_limit_suffix(.rate_limit))]
+    TooManyRequests {
+        /// The registry's message.
+        message: String,
+        /// The registry's rate-limit headers (`name: value`), when present.
+        rate_limit: Vec<String>,
+    },
+    /// Any other error the registry reported, with its own code.
+    #[error("registry error {registry_code} (HTTP {status}): {message}")]
+    Registry {
+        /// The registry's error code, e.g. `MANIFEST_INVALID`, or `HTTP_<status>`.
+        registry_code: String,
+        /// The HTTP status.
+        status: u16,
+        /// The registry's message.
+        message: String,
+    },
+    /// Talking to a server failed: connection, TLS, protocol or timeout.
+    #[error("{context}: {message}")]
+    Network {
+        /// What was being done.
+        context: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Credentials could not be read, stored or obtained from a helper.
+    #[error("credentials: {0}")]
+    Credentials(String),
+    /// A configuration file or option is invalid.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -100,6 +162,16 @@ impl Error {
             Error::PlatformNotFound { .. } => "PLATFORM_NOT_FOUND",
             Error::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             Error::Io { .. } => "IO",
+            Error::ManifestUnknown { .. } => "MANIFEST_UNKNOWN",
+            Error::BlobUnknown { .. } => "BLOB_UNKNOWN",
+            Error::NameUnknown { .. } => "NAME_UNKNOWN",
+            Error::Unauthorized { .. } => "UNAUTHORIZED",
+            Error::Denied { .. } => "DENIED",
+            Error::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
+            Error::Registry { .. } => "REGISTRY",
+            Error::Network { .. } => "NETWORK",
+            Error::Credentials(_) => "CREDENTIALS",
+            Error::InvalidConfig(_) => "INVALID_CONFIG",
         }
     }
 
@@ -124,4 +196,23 @@ pub const CODES: &[&str] = &[
     "PLATFORM_NOT_FOUND",
     "LIMIT_EXCEEDED",
     "IO",
+    "MANIFEST_UNKNOWN",
+    "BLOB_UNKNOWN",
+    "NAME_UNKNOWN",
+    "UNAUTHORIZED",
+    "DENIED",
+    "TOO_MANY_REQUESTS",
+    "REGISTRY",
+    "NETWORK",
+    "CREDENTIALS",
+    "INVALID_CONFIG",
 ];
+
+/// ` (rate limit: a; b)` when the registry sent rate-limit headers.
+fn rate_limit_suffix(headers: &[String]) -> String {
+    if headers.is_empty() {
+        String::new()
+    } else {
+        format!(" (rate limit: {})", headers.join("; "))
+    }
+}

@@ -9,6 +9,8 @@
 //! - [`platform`]: `os[(version)]/arch[/variant]`, normalised and matched.
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
 //! - [`limits`]: caps that keep hostile input harmless.
+//! - [`registry`]: the OCI distribution API client (tokio, reqwest, rustls).
+//! - [`progress`]: progress events for blob transfers.
 //! - [`error`]: one error enum with stable codes.
 //!
 //! ```
@@ -24,7 +26,9 @@ pub mod limits;
 pub mod manifest;
 pub mod media_type;
 pub mod platform;
+pub mod progress;
 pub mod reference;
+pub mod registry;
 
 pub use descriptor::Descriptor;
 pub use digest::{Algorithm, Digest};

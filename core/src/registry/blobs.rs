@@ -1,0 +1,381 @@
+//! Blobs: HEAD, streaming GET with digest and size checks, resume after a
+//! dropped connection, DELETE.
+//!
+//! Redirects (registries send blobs from storage hosts) are followed by
+//! hand: our `Authorization` header goes only to the registry's own host.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, LOCATION, RANGE};
+use reqwest::{Method, StatusCode, Url};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use super::client::{Answer, Call, Client, Endpoint};
+use super::errors::{self, Subject};
+use super::retry::Backoff;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::progress::{BlobProgress, Direction, Phase};
+use crate::reference::Reference;
+
+/// Most redirects followed for one request.
+const MAX_REDIRECTS: usize = 5;
+
+impl Client {
+    /// The blob's size when the repository has it, `None` when it does not.
+    pub async fn blob_exists(&self, reference: &Reference, digest: &Digest) -> Result<Option<u64>> {
+        let endpoint = self.origin(reference);
+        let url = endpoint.url(&format!("blobs/{digest}"))?;
+        let call = Call::new(Method::HEAD, url, &endpoint, &["pull"]).subject(Subject::Blob);
+        let answer = self.follow(call, &endpoint).await?;
+        match answer.status() {
+            StatusCode::OK => Ok(answer
+                .headers()
+                .get(CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .or(Some(0))),
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(answer.into_error(Subject::Blob, "HEAD blob").await),
+        }
+    }
+
+    /// Streams a blob into `writer`, verifying its digest (and `size`,
+    /// when given); returns the number of bytes written. A dropped
+    /// connection is resumed with a `Range` request. On error, `writer`
+    /// may hold part of the blob: use [`get_blob_to_path`](Self::get_blob_to_path)
+    /// to keep nothing.
+    pub async fn get_blob<W: AsyncWrite + Unpin + Send + ?Sized>(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        size: Option<u64>,
+        writer: &mut W,
+    ) -> Result<u64> {
+        let mut last = None;
+        for endpoint in self.pull_endpoints(reference, true) {
+            match self.get_blob_at(&endpoint, digest, size, writer).await {
+                Ok(n) => return Ok(n),
+                // Bytes may have been written: only an untouched writer can
+                // be handed to the next endpoint.
+                Err((e, 0)) => last = Some(e),
+                Err((e, _)) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::BlobUnknown {
+            message: digest.to_string(),
+        }))
+    }
+
+    /// Downloads a blob to `path`: written under a temporary name beside
+    /// it and renamed only once complete and verified; nothing is left
+    /// behind on failure. Returns the size.
+    pub async fn get_blob_to_path(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        size: Option<u64>,
+        path: &Path,
+    ) -> Result<u64> {
+        let temp = temp_path(path);
+        let io = |what: &str, e| Error::io(format!("{what} {}", temp.display()), e);
+        let result = async {
+            let mut file = tokio::fs::File::create(&temp)
+                .await
+                .map_err(|e| io("creating", e))?;
+            let n = self.get_blob(reference, digest, size, &mut file).await?;
+            file.flush().await.map_err(|e| io("writing", e))?;
+            file.sync_all().await.map_err(|e| io("syncing", e))?;
+            drop(file);
+            tokio::fs::rename(&temp, path)
+                .await
+                .map_err(|e| io("renaming", e))?;
+            Ok(n)
+        }
+        .await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&temp).await;
+        }
+        result
+    }
+
+    /// Fetches a small blob (a config) into memory, verified; refused past
+    /// `limit` bytes.
+    pub async fn get_blob_bytes(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        limit: u64,
+    ) -> Result<Vec<u8>> {
+        let mut out = LimitedBuffer {
+            data: Vec::new(),
+            limit,
+        };
+        self.get_blob(reference, digest, None, &mut out).await?;
+        Ok(out.data)
+    }
+
+    /// Deletes a blob from the repository.
+    pub async fn delete_blob(&self, reference: &Reference, digest: &Digest) -> Result<()> {
+        let endpoint = self.origin(reference);
+        let url = endpoint.url(&format!("blobs/{digest}"))?;
+        let call = Call::new(Method::DELETE, url, &endpoint, &["delete"]).subject(Subject::Blob);
+        self.send_expecting(&call, &[200, 202]).await?;
+        Ok(())
+    }
+
+    /// One endpoint's attempt; on error also says how many bytes were
+    /// already written.
+    async fn get_blob_at<W: AsyncWrite + Unpin + Send + ?Sized>(
+        &self,
+        endpoint: &Endpoint,
+        digest: &Digest,
+        size: Option<u64>,
+        writer: &mut W,
+    ) -> std::result::Result<u64, (Error, u64)> {
+        let progress = BlobProgress::new(
+            self.inner.options.progress.clone(),
+            Direction::Download,
+            digest,
+            size,
+        );
+        let mut download = Download {
+            hasher: digest.algorithm().hasher(),
+            done: 0,
+            size,
+        };
+        let mut backoff = Backoff::new(self.inner.options.retry);
+        progress.report(Phase::Started, 0);
+        loop {
+            let answer = self
+                .open_blob(endpoint, digest, download.done)
+                .await
+                .map_err(|e| (e, download.done))?;
+            match download.copy(answer, writer, &progress).await {
+                Ok(()) => break,
+                Err(Interrupted::Fatal(e)) => return Err((e, download.done)),
+                Err(Interrupted::Dropped(e)) => match backoff.next_delay(None) {
+                    Some(delay) => {
+                        tokio::time::sleep(delay).await;
+                        progress.report(Phase::Resumed, download.done);
+                    }
+                    None => {
+                        let what = format!("downloading {digest}");
+                        return Err((errors::network(&what, &e), download.done));
+                    }
+                },
+            }
+        }
+        let done = download.done;
+        let actual = download.hasher.finish();
+        if actual != *digest {
+            return Err((
+                Error::DigestMismatch {
+                    expected: digest.clone(),
+                    actual,
+                },
+                done,
+            ));
+        }
+        progress.report(Phase::Finished, done);
+        Ok(done)
+    }
+
+    /// GETs a blob from byte `from` on, following redirects; the answer is
+    /// `200` or `206`.
+    async fn open_blob(&self, endpoint: &Endpoint, digest: &Digest, from: u64) -> Result<Answer> {
+        let url = endpoint.url(&format!("blobs/{digest}"))?;
+        let mut call = Call::new(Method::GET, url, endpoint, &["pull"]).subject(Subject::Blob);
+        if from > 0 {
+            call = call.header(RANGE, &format!("bytes={from}-"))?;
+        }
+        let answer = self.follow(call, endpoint).await?;
+        match answer.status() {
+            StatusCode::OK | StatusCode::PARTIAL_CONTENT => Ok(answer),
+            _ => Err(answer
+                .into_error(Subject::Blob, &format!("GET blob {digest}"))
+                .await),
+        }
+    }
+
+    /// Sends `call`, following redirects by hand: a hop to another host
+    /// (scheme, host or port) is sent without our credentials.
+    pub(crate) async fn follow(&self, mut call: Call, endpoint: &Endpoint) -> Result<Answer> {
+        for _ in 0..MAX_REDIRECTS {
+            let answer = self.send(&call).await?;
+            if !answer.status().is_redirection() {
+                return Ok(answer);
+            }
+            let Some(location) = answer
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+            else {
+                return Ok(answer);
+            };
+            let next = call.url.join(&location).map_err(|e| Error::Network {
+                context: call.what.clone(),
+                message: format!("bad redirect `{location}`: {e}"),
+            })?;
+            if !same_origin(&next, &endpoint.base) {
+                call.anonymous = true;
+                call.host = authority(&next);
+            }
+            call.url = next;
+        }
+        Err(Error::Network {
+            context: call.what,
+            message: format!("more than {MAX_REDIRECTS} redirects"),
+        })
+    }
+}
+
+/// Whether `url` is on the registry's own scheme, host and port.
+fn same_origin(url: &Url, base: &str) -> bool {
+    Url::parse(base).is_ok_and(|b| {
+        b.scheme() == url.scheme()
+            && b.host_str() == url.host_str()
+            && b.port_or_known_default() == url.port_or_known_default()
+    })
+}
+
+/// `host[:port]` of a URL.
+fn authority(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Why copying a body stopped early.
+enum Interrupted {
+    /// The connection dropped: resume.
+    Dropped(reqwest::Error),
+    /// Anything else: give up.
+    Fatal(Error),
+}
+
+/// The state of one blob download across resumed requests.
+struct Download {
+    hasher: crate::digest::Hasher,
+    done: u64,
+    size: Option<u64>,
+}
+
+impl Download {
+    /// Copies an answer's body into `writer`, skipping what an answer to a
+    /// range request repeats when the server ignored the range.
+    async fn copy<W: AsyncWrite + Unpin + Send + ?Sized>(
+        &mut self,
+        mut answer: Answer,
+        writer: &mut W,
+        progress: &BlobProgress,
+    ) -> std::result::Result<(), Interrupted> {
+        let mut skip = match answer.status() {
+            StatusCode::PARTIAL_CONTENT => {
+                check_range_start(&answer, self.done).map_err(Interrupted::Fatal)?;
+                0
+            }
+            _ => self.done,
+        };
+        loop {
+            let chunk = match answer.response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(Interrupted::Dropped(e)),
+            };
+            let mut data = &chunk[..];
+            let skipped = data.len().min(usize::try_from(skip).unwrap_or(usize::MAX));
+            data = &data[skipped..];
+            skip -= skipped as u64;
+            if data.is_empty() {
+                continue;
+            }
+            let done = self.done + data.len() as u64;
+            if let Some(size) = self.size {
+                crate::limits::Limits::check("blob size", done, size)
+                    .map_err(Interrupted::Fatal)?;
+            }
+            self.hasher.update(data);
+            writer
+                .write_all(data)
+                .await
+                .map_err(|e| Interrupted::Fatal(Error::io("writing the blob", e)))?;
+            self.done = done;
+            progress.report(Phase::Transferring, done);
+        }
+    }
+}
+
+/// A `206` must continue exactly where we stopped.
+fn check_range_start(answer: &Answer, done: u64) -> Result<()> {
+    let range = answer
+        .headers()
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let start = range
+        .strip_prefix("bytes ")
+        .and_then(|r| r.split('-').next())
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    if start == Some(done) {
+        Ok(())
+    } else {
+        Err(Error::Network {
+            context: "resuming a download".into(),
+            message: format!("asked for bytes from {done}, got Content-Range `{range}`"),
+        })
+    }
+}
+
+/// `.NAME.tmp-PID-N` beside `path`.
+fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "blob".into());
+    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+}
+
+/// An in-memory writer that refuses to grow past a limit.
+struct LimitedBuffer {
+    data: Vec<u8>,
+    limit: u64,
+}
+
+impl AsyncWrite for LimitedBuffer {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let total = (self.data.len() + buf.len()) as u64;
+        if total > self.limit {
+            return std::task::Poll::Ready(Err(std::io::Error::other(format!(
+                "blob exceeds the limit: {total} > {}",
+                self.limit
+            ))));
+        }
+        self.data.extend_from_slice(buf);
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
