@@ -37,6 +37,8 @@ pub struct ClientOptions {
     /// Upload blobs in chunks of this many bytes (PATCH + Content-Range);
     /// `None` uploads each blob in one PUT (default).
     pub chunk_size: Option<u64>,
+    /// Entries asked for per page of a tag or catalog listing (default 1000).
+    pub page_size: u32,
     /// Receives blob progress events.
     pub progress: Option<Arc<dyn Progress>>,
     /// The User-Agent (default `tranship/<version>`).
@@ -52,6 +54,7 @@ impl Default for ClientOptions {
             max_concurrent_requests: 6,
             limits: Limits::default(),
             chunk_size: None,
+            page_size: 1000,
             progress: None,
             user_agent: USER_AGENT.to_string(),
         }

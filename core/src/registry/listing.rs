@@ -15,8 +15,6 @@ use crate::error::{Error, Result};
 use crate::media_type::MediaType;
 use crate::reference::Reference;
 
-/// Entries asked for per page.
-const PAGE_SIZE: u32 = 1000;
 /// Most pages followed; 100,000 entries is plenty for any listing.
 const MAX_PAGES: usize = 100;
 /// Largest listing page accepted, in bytes.
@@ -45,8 +43,9 @@ impl Client {
     pub async fn list_tags(&self, reference: &Reference) -> Result<Vec<String>> {
         let endpoint = self.origin(reference);
         let mut url = endpoint.url("tags/list")?;
+        let page_size = self.inner.options.page_size.max(1);
         url.query_pairs_mut()
-            .append_pair("n", &PAGE_SIZE.to_string());
+            .append_pair("n", &page_size.to_string());
         let scopes = vec![Scope::repository(&endpoint.repository, &["pull"])];
         let pages = self.pages(&endpoint, url, scopes).await?;
         let mut tags = Vec::new();
@@ -64,7 +63,8 @@ impl Client {
             base: self.inner.transport.origin(registry),
             repository: String::new(),
         };
-        let url = parse_url(&format!("{}/v2/_catalog?n={PAGE_SIZE}", endpoint.base))?;
+        let page_size = self.inner.options.page_size.max(1);
+        let url = parse_url(&format!("{}/v2/_catalog?n={page_size}", endpoint.base))?;
         let scopes = vec![Scope {
             kind: "registry".into(),
             name: "catalog".into(),
