@@ -10,7 +10,7 @@ path component is `faults` and the second starts with a fault name:
   /v2/faults/burst503-*/...         first 3 requests: 503
   /v2/faults/always429-*/...        every request: 429 with rate-limit headers
   /v2/faults/truncate-*/blobs/...   every blob GET: the body cut short (lengths consistent)
-  /v2/faults/redirect-*/blobs/...   blob GETs: 307 to http://127.0.0.2:PORT/storage/ID
+  /v2/faults/redirect-*/blobs/...   authorized blob GETs: 307 to http://127.0.0.2:PORT/storage/ID
   /v2/*referrers-api*/referrers/D   an OCI index stored with PUT /__control__/referrers/D
 
 Control: GET /__control__/storage-log lists the headers the storage host
@@ -141,7 +141,7 @@ def proxy_handler(state):
                     and state.count(("429", self.path)) <= 2:
                 return self.reply_json(429, {"errors": [{"code": "TOOMANYREQUESTS", "message": "slow down"}]},
                                        [("Retry-After", "1"), ("RateLimit-Remaining", "0;w=60")])
-            if fault == "redirect" and is_blob_get:
+            if fault == "redirect" and is_blob_get and "Authorization" in self.headers:
                 token = secrets.token_hex(8)
                 with state.lock:
                     if len(state.redirects) >= MAX_REDIRECTS_KEPT:
