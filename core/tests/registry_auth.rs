@@ -3,6 +3,8 @@
 //! POST with a refresh token, several scopes for a mount), credential
 //! helpers and Docker config files. See scripts/test-registry.
 
+#![allow(clippy::unwrap_used)]
+
 mod registry_common;
 
 use registry_common::*;

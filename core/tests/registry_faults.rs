@@ -3,6 +3,8 @@
 //! bursts, truncated bodies, redirects to another host; plus the referrers
 //! API, which distribution 2.8 lacks and the proxy serves.
 
+#![allow(clippy::unwrap_used)]
+
 mod registry_common;
 
 use std::time::{Duration, Instant};

@@ -1,6 +1,8 @@
 //! Against the real distribution registry without authentication
 //! (`TRANSHIP_TEST_REGISTRY_OPEN=127.0.0.1:PORT`, see scripts/test-registry).
 
+#![allow(clippy::unwrap_used)]
+
 mod registry_common;
 
 use registry_common::*;
@@ -131,7 +133,12 @@ async fn chunked_upload_mount_and_existing_blobs() {
 
     let target = reference(&registry, &unique("chunked/target"), "v1");
     let mounted = client
-        .push_blob(&target, &digest, BlobSource::File(file), &[source.clone()])
+        .push_blob(
+            &target,
+            &digest,
+            BlobSource::File(file),
+            std::slice::from_ref(&source),
+        )
         .await
         .unwrap();
     assert_eq!(mounted.outcome, PushOutcome::Mounted);

@@ -5,7 +5,7 @@
 //! a plain `cargo test` stays green; with `TRANSHIP_TEST_REQUIRE_REGISTRIES`
 //! set, a missing variable fails the test instead.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
