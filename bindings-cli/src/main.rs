@@ -1,1 +1,46 @@
-fn main() {}
+//! `tranship`: inspect, convert and move container images.
+//!
+//! Exit status: 0 on success, 1 when the operation failed (the error's
+//! stable code is printed as `error[CODE]: message`), 2 on a usage error.
+
+mod cli;
+mod commands;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Output { json: cli.json };
+    let result = match cli.command {
+        Command::Reference { reference } => commands::reference::run(&reference, out),
+        Command::Digest(args) => commands::digest::run(&args, out),
+        Command::Manifest(cmd) => commands::manifest::run(cmd, out),
+        Command::Platform(cmd) => commands::platform::run(cmd, out),
+        Command::Completions { shell } => {
+            commands::completions::run(shell);
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if out.json {
+                let obj = serde_json::json!({
+                    "kind": "error",
+                    "code": e.code(),
+                    "message": e.to_string(),
+                });
+                println!("{obj}");
+            }
+            eprintln!("error[{}]: {e}", e.code());
+            ExitCode::from(1)
+        }
+    }
+}

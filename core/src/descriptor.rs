@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::digest::Digest;
 use crate::media_type::MediaType;
@@ -24,10 +24,18 @@ pub struct Descriptor {
     /// Size of the referenced content in bytes.
     pub size: u64,
     /// Alternative download locations (foreign layers).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub urls: Vec<String>,
     /// Arbitrary metadata.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub annotations: BTreeMap<String, String>,
     /// Platform of a child manifest (indexes and lists only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,4 +46,29 @@ pub struct Descriptor {
     /// Any other field, kept as found.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// Reads JSON `null` as the empty value: Go writes nil slices and maps as
+/// `null`, and such manifests exist.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_urls_and_annotations_read_as_empty() {
+        let d: Descriptor = serde_json::from_str(&format!(
+            r#"{{"mediaType":"a/b","digest":"sha256:{}","size":1,"urls":null,"annotations":null}}"#,
+            "a".repeat(64)
+        ))
+        .unwrap();
+        assert!(d.urls.is_empty() && d.annotations.is_empty() && d.extra.is_empty());
+    }
 }

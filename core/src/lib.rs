@@ -8,6 +8,7 @@
 //! - [`descriptor`]: the `{mediaType, digest, size}` pointer shared by manifests.
 //! - [`platform`]: `os[(version)]/arch[/variant]`, normalised and matched.
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
+//! - [`convert`]: conversion between manifest generations, with reports.
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`registry`]: the OCI distribution API client (tokio, reqwest, rustls).
 //! - [`progress`]: progress events for blob transfers.
@@ -18,6 +19,7 @@
 //! assert_eq!(r.to_string(), "docker.io/library/alpine:latest");
 //! ```
 
+pub mod convert;
 pub mod descriptor;
 pub mod digest;
 pub mod error;
