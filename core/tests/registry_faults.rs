@@ -101,13 +101,42 @@ async fn too_many_requests_waits_for_retry_after() {
         .get_manifest(&s.via_proxy(&repo), &[])
         .await
         .unwrap();
-    assert_eq!(got.bytes, image.manifest);
+    assert_eq!(got.manifest.raw(), image.manifest);
     // Two 429 answers, each asking for one second.
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn a_manifest_served_as_text_plain_is_detected_from_its_content() {
+    let Some(s) = setup() else { return };
+    let (repo, image) = s.seed("textplain", 10).await;
+    let got = s
+        .client()
+        .get_manifest(&s.via_proxy(&repo), &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        got.content_type.as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(got.manifest.media_type(), &MediaType::OciManifest);
+    assert_eq!(got.digest, image.digest());
+}
+
+#[tokio::test]
+async fn a_wrong_docker_content_digest_is_a_digest_mismatch() {
+    let Some(s) = setup() else { return };
+    let (repo, _) = s.seed("baddigest", 10).await;
+    let err = s
+        .client()
+        .get_manifest(&s.via_proxy(&repo), &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "DIGEST_MISMATCH", "{err}");
 }
 
 #[tokio::test]

@@ -6,9 +6,10 @@
 mod registry_common;
 
 use registry_common::*;
+use tranship::manifest::Manifest;
 use tranship::progress::Phase;
 use tranship::registry::{BlobSource, Client, ClientOptions, PushOutcome};
-use tranship::{Digest, MediaType};
+use tranship::{Digest, Limits, MediaType};
 
 const OPEN: &str = "TRANSHIP_TEST_REGISTRY_OPEN";
 
@@ -25,12 +26,17 @@ async fn push_then_pull_round_trip() {
     assert_eq!(pushed, image.digest());
 
     let by_tag = client.get_manifest(&tagged, &[]).await.unwrap();
-    assert_eq!(by_tag.bytes, image.manifest);
-    assert_eq!(by_tag.media_type, MediaType::OciManifest);
+    assert_eq!(by_tag.manifest.raw(), image.manifest);
+    assert_eq!(by_tag.manifest.media_type(), &MediaType::OciManifest);
     assert_eq!(by_tag.digest, pushed);
     let pinned = by_digest(&registry, &repo, &pushed);
     assert_eq!(
-        client.get_manifest(&pinned, &[]).await.unwrap().bytes,
+        client
+            .get_manifest(&pinned, &[])
+            .await
+            .unwrap()
+            .manifest
+            .raw(),
         image.manifest
     );
 
@@ -79,8 +85,8 @@ async fn docker_schema2_with_a_narrowed_accept_list() {
         .get_manifest(&tagged, &[MediaType::DockerSchema2])
         .await
         .unwrap();
-    assert_eq!(got.media_type, MediaType::DockerSchema2);
-    assert_eq!(got.bytes, image.manifest);
+    assert_eq!(got.manifest.media_type(), &MediaType::DockerSchema2);
+    assert_eq!(got.manifest.raw(), image.manifest);
 
     // An OCI manifest is not served to a client that does not accept it.
     let oci = reference(&registry, &repo, "oci");
@@ -93,6 +99,30 @@ async fn docker_schema2_with_a_narrowed_accept_list() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "MANIFEST_UNKNOWN", "{err}");
+}
+
+#[tokio::test]
+async fn schema1_served_by_the_registry_is_verified_by_its_payload_digest() {
+    let Some(registry) = env_or_skip(OPEN) else {
+        return;
+    };
+    let client = client();
+    let repo = unique("schema1/served");
+    let tagged = reference(&registry, &repo, "v1");
+    TestImage::new(9, &[100, 200], false)
+        .push(&client, &tagged)
+        .await
+        .unwrap();
+    // distribution 2.8 converts schema2 to signed schema1 for clients that
+    // accept only schema1; its Docker-Content-Digest is the payload's.
+    let got = client
+        .get_manifest(&tagged, &[MediaType::DockerSchema1Signed])
+        .await
+        .unwrap();
+    assert_eq!(got.manifest.media_type(), &MediaType::DockerSchema1Signed);
+    assert_ne!(got.digest, Digest::sha256(got.manifest.raw()));
+    assert_eq!(got.digest, Digest::sha256(got.manifest.payload()));
+    assert_eq!(got.manifest.verify_signatures().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -286,8 +316,7 @@ async fn referrers_fall_back_to_the_tag_schema() {
     client
         .put_manifest(
             &reference(&registry, &repo, &tag),
-            index.as_bytes(),
-            &MediaType::OciIndex,
+            &Manifest::parse(index.as_bytes(), None, &Limits::default()).unwrap(),
         )
         .await
         .unwrap();

@@ -10,6 +10,8 @@ path component is `faults` and the second starts with a fault name:
   /v2/faults/burst503-*/...         first 3 requests: 503
   /v2/faults/always429-*/...        every request: 429 with rate-limit headers
   /v2/faults/truncate-*/blobs/...   every blob GET: the body cut short (lengths consistent)
+  /v2/faults/textplain-*/manifests  manifests answered as Content-Type: text/plain
+  /v2/faults/baddigest-*/manifests  a wrong Docker-Content-Digest
   /v2/faults/redirect-*/blobs/...   authorized blob GETs: 307 to http://127.0.0.2:PORT/storage/ID
   /v2/*referrers-api*/referrers/D   an OCI index stored with PUT /__control__/referrers/D
 
@@ -150,6 +152,11 @@ def proxy_handler(state):
                 where = f"http://127.0.0.2:{state.storage_port}/storage/{token}"
                 return self.reply(307, [("Location", where)], b"")
             status, headers, data = upstream_request(state, method, self.path, self.forwarded_headers(), body)
+            if fault in ("textplain", "baddigest") and "/manifests/" in self.path:
+                wrong = "sha256:" + "0" * 64
+                headers = [(k, "text/plain; charset=utf-8" if k.lower() == "content-type" and fault == "textplain"
+                            else wrong if k.lower() == "docker-content-digest" and fault == "baddigest" else v)
+                           for k, v in headers]
             if fault == "truncate" and is_blob_get and status in (200, 206) and len(data) > 10:
                 data = data[:-10]
                 headers = [(k, v) for k, v in headers if k.lower() != "content-range"]

@@ -120,7 +120,11 @@ impl Client {
         let tagged: Reference =
             format!("{}/{}:{tag}", reference.registry(), reference.repository()).parse()?;
         match self.get_manifest(&tagged, &[MediaType::OciIndex]).await {
-            Ok(index) => Ok(parse_json::<IndexBody>(&index.bytes, "referrers index")?.manifests),
+            Ok(found) => Ok(found
+                .manifest
+                .as_index()
+                .map(|index| index.manifests.clone())
+                .unwrap_or_default()),
             Err(Error::ManifestUnknown { .. }) => Ok(Vec::new()),
             Err(e) => Err(e),
         }

@@ -1,7 +1,10 @@
 //! Manifests: GET and HEAD by tag or digest, PUT, DELETE.
 //!
 //! A manifest fetched by digest must hash to it, and any
-//! `Docker-Content-Digest` the registry sends must match the content.
+//! `Docker-Content-Digest` the registry sends must match the content (for
+//! signed schema1, the JWS payload). When the registry answers
+//! `application/json`, `text/plain` or an unknown type, the kind is
+//! detected from the content ([`Manifest::parse`]).
 
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::Method;
@@ -11,6 +14,7 @@ use super::client::{Call, Client, Endpoint};
 use super::errors::Subject;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 use crate::reference::Reference;
 
@@ -28,14 +32,15 @@ pub const MANIFEST_MEDIA_TYPES: &[MediaType] = &[
 ];
 
 /// A manifest as the registry served it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FetchedManifest {
-    /// The exact bytes received.
-    pub bytes: Vec<u8>,
-    /// The media type (from `Content-Type`).
-    pub media_type: MediaType,
-    /// The verified digest.
+    /// The manifest, with the exact bytes received ([`Manifest::raw`]).
+    pub manifest: Manifest,
+    /// The verified digest, with the algorithm asked for (SHA-256 unless a
+    /// digest of another algorithm was asked for or reported).
     pub digest: Digest,
+    /// The `Content-Type` the registry sent, when it sent one.
+    pub content_type: Option<String>,
 }
 
 /// What a HEAD request tells about a manifest.
@@ -119,13 +124,14 @@ impl Client {
         let content_type = headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        let media_type = MediaType::from_content_type(content_type);
-        let digest = verify(&bytes, reference.digest(), reported_digest(&headers)?)?;
+            .map(str::to_string);
+        let manifest =
+            Manifest::parse(&bytes, content_type.as_deref(), &self.inner.options.limits)?;
+        let digest = verify(&manifest, reference.digest(), reported_digest(&headers)?)?;
         Ok(FetchedManifest {
-            bytes,
-            media_type,
+            manifest,
             digest,
+            content_type,
         })
     }
 
@@ -172,19 +178,22 @@ impl Client {
         }
     }
 
-    /// Uploads a manifest under the reference's tag (or its digest when it
-    /// has no tag); returns the digest the registry stored it under.
-    pub async fn put_manifest(
-        &self,
-        reference: &Reference,
-        bytes: &[u8],
-        media_type: &MediaType,
-    ) -> Result<Digest> {
-        let computed = Digest::sha256(bytes);
+    /// Uploads a manifest's exact bytes with its media type as
+    /// `Content-Type`, under the reference's tag (or its digest when it has
+    /// no tag); returns the digest the registry reports (or ours when it
+    /// reports none).
+    pub async fn put_manifest(&self, reference: &Reference, manifest: &Manifest) -> Result<Digest> {
+        let computed = manifest.digest();
         let target = match (reference.tag(), reference.digest()) {
             (Some(tag), _) => tag.to_string(),
             (None, Some(digest)) => {
-                digest.verify(bytes)?;
+                let actual = manifest.digest_with(digest.algorithm());
+                if actual != *digest {
+                    return Err(Error::DigestMismatch {
+                        expected: digest.clone(),
+                        actual,
+                    });
+                }
                 digest.to_string()
             }
             (None, None) => computed.to_string(),
@@ -193,8 +202,8 @@ impl Client {
         let url = endpoint.url(&format!("manifests/{target}"))?;
         let call = Call::new(Method::PUT, url, &endpoint, &["pull", "push"])
             .subject(Subject::Manifest)
-            .header(CONTENT_TYPE, media_type.as_str())?
-            .body(Body::Bytes(bytes::Bytes::copy_from_slice(bytes)));
+            .header(CONTENT_TYPE, manifest.media_type().as_str())?
+            .body(Body::Bytes(bytes::Bytes::copy_from_slice(manifest.raw())));
         let answer = self.send_expecting(&call, &[200, 201, 202]).await?;
         Ok(reported_digest(answer.headers())?.unwrap_or(computed))
     }
@@ -212,18 +221,21 @@ impl Client {
     }
 }
 
-/// Checks fetched bytes against the digest asked for and the one the
+/// Checks a fetched manifest against the digest asked for and the one the
 /// registry reported; returns the manifest's digest.
-fn verify(bytes: &[u8], asked: Option<&Digest>, reported: Option<Digest>) -> Result<Digest> {
-    if let Some(asked) = asked {
-        asked.verify(bytes)?;
-    }
-    if let Some(reported) = &reported {
-        reported.verify(bytes)?;
+fn verify(manifest: &Manifest, asked: Option<&Digest>, reported: Option<Digest>) -> Result<Digest> {
+    for expected in asked.into_iter().chain(reported.as_ref()) {
+        let actual = manifest.digest_with(expected.algorithm());
+        if actual != *expected {
+            return Err(Error::DigestMismatch {
+                expected: expected.clone(),
+                actual,
+            });
+        }
     }
     Ok(match (asked, reported) {
         (Some(asked), _) => asked.clone(),
         (None, Some(reported)) => reported,
-        (None, None) => Digest::sha256(bytes),
+        (None, None) => manifest.digest(),
     })
 }

@@ -10,9 +10,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use tranship::manifest::Manifest;
 use tranship::progress::{Phase, ProgressEvent};
 use tranship::registry::{BlobSource, Client, ClientOptions, Credential, CredentialStore};
-use tranship::{Digest, MediaType, Reference};
+use tranship::{Digest, Limits, MediaType, Reference};
 
 /// The value of `name`, or `None` after printing why the test is skipped.
 pub fn env_or_skip(name: &str) -> Option<String> {
@@ -92,15 +93,31 @@ pub struct TestImage {
 
 impl TestImage {
     pub fn new(seed: u64, layer_sizes: &[usize], oci: bool) -> Self {
-        let config = format!(
-            r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":[]}},"seed":{seed}}}"#
-        )
-        .into_bytes();
         let layers: Vec<Vec<u8>> = layer_sizes
             .iter()
             .enumerate()
             .map(|(i, size)| bytes(seed * 100 + i as u64, *size))
             .collect();
+        // Layers are random bytes, not tar: their diff_ids stand in as
+        // digests of the bytes themselves.
+        let diff_ids: Vec<String> = layers
+            .iter()
+            .map(|l| format!("\"{}\"", Digest::sha256(l)))
+            .collect();
+        let history: Vec<String> = (0..layers.len())
+            .map(|i| {
+                format!(
+                    r#"{{"created":"2024-01-02T03:04:0{}Z","created_by":"/bin/sh -c step {i}"}}"#,
+                    i % 10
+                )
+            })
+            .collect();
+        let config = format!(
+            r#"{{"architecture":"amd64","os":"linux","config":{{"Env":["SEED={seed}"]}},"rootfs":{{"type":"layers","diff_ids":[{}]}},"history":[{}]}}"#,
+            diff_ids.join(","),
+            history.join(",")
+        )
+        .into_bytes();
         let (media_type, config_type, layer_type) = if oci {
             (
                 MediaType::OciManifest,
@@ -136,6 +153,15 @@ impl TestImage {
         }
     }
 
+    pub fn parsed(&self) -> Manifest {
+        Manifest::parse(
+            &self.manifest,
+            Some(self.media_type.as_str()),
+            &Limits::default(),
+        )
+        .unwrap()
+    }
+
     pub fn digest(&self) -> Digest {
         Digest::sha256(&self.manifest)
     }
@@ -152,9 +178,7 @@ impl TestImage {
                 )
                 .await?;
         }
-        client
-            .put_manifest(reference, &self.manifest, &self.media_type)
-            .await
+        client.put_manifest(reference, &self.parsed()).await
     }
 }
 
