@@ -28,7 +28,7 @@ pub struct RegistrySettings {
 pub struct Mirror {
     /// `host[:port]`, optionally followed by a path prefix for repositories.
     pub location: String,
-    /// Settings used to reach the mirror itself.
+    /// Reach the mirror without TLS verification (or over http).
     pub insecure: bool,
     /// Only use this mirror for pulls by digest (registries.conf
     /// `pull-from-mirror = "digest-only"`).
@@ -57,8 +57,16 @@ impl RegistriesConfig {
         }
     }
 
-    /// Sets the settings of `registry` (any key spelling).
+    /// Sets the settings of `registry` (any key spelling). Mirrors marked
+    /// `insecure` make their own hosts insecure too.
     pub fn set(&mut self, registry: &str, settings: RegistrySettings) {
+        for mirror in settings.mirrors.iter().filter(|m| m.insecure) {
+            let host = mirror.location.split('/').next().unwrap_or_default();
+            self.registries
+                .entry(normalise_key(host))
+                .or_default()
+                .insecure = true;
+        }
         self.registries.insert(normalise_key(registry), settings);
     }
 

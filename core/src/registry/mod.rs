@@ -17,6 +17,7 @@ mod body;
 mod challenge;
 mod client;
 mod config;
+mod config_file;
 mod credentials;
 mod errors;
 mod helpers;
