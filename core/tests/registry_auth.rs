@@ -32,7 +32,8 @@ fn token_log() -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn round_trip(client: &Client, registry: &str, prefix: &str) {
+/// Pushes and pulls an image in a new repository; returns its name.
+async fn round_trip(client: &Client, registry: &str, prefix: &str) -> String {
     let repo = unique(prefix);
     let tagged = reference(registry, &repo, "v1");
     let image = TestImage::new(11, &[5000, 70_000], true);
@@ -46,6 +47,7 @@ async fn round_trip(client: &Client, registry: &str, prefix: &str) {
         .unwrap();
     assert_eq!(&back, layer);
     assert_eq!(client.list_tags(&tagged).await.unwrap(), ["v1"]);
+    repo
 }
 
 #[tokio::test]
@@ -81,11 +83,19 @@ async fn token_auth_round_trip_with_basic_credentials() {
     };
     let (name, password) = user();
     let client = client_with(&registry, basic(&name, &password));
-    round_trip(&client, &registry, "token/trip").await;
-    let log = token_log();
-    assert!(log
-        .iter()
-        .any(|r| r["how"] == "GET" && r["account"] == name.as_str()));
+    let repo = round_trip(&client, &registry, "token/trip").await;
+    // Tokens are cached per repository and actions: one for pulling, one
+    // for pushing, however many requests used them.
+    let asked: Vec<serde_json::Value> = token_log()
+        .into_iter()
+        .filter(|r| r["how"] == "GET" && r["account"] == name.as_str())
+        .filter(|r| {
+            r["scopes"]
+                .to_string()
+                .contains(&format!("repository:{repo}:"))
+        })
+        .collect();
+    assert_eq!(asked.len(), 2, "{asked:?}");
 }
 
 #[tokio::test]

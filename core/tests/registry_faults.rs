@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use registry_common::*;
 use tranship::progress::Phase;
-use tranship::registry::{Client, ClientOptions, CredentialStore, RetryPolicy};
+use tranship::registry::{
+    BlobSource, Client, ClientOptions, CredentialStore, PushOutcome, RetryPolicy,
+};
 use tranship::{Digest, MediaType, Reference};
 
 const PROXY: &str = "TRANSHIP_TEST_FAULT_PROXY";
@@ -241,6 +243,98 @@ async fn the_referrers_api_is_used_when_the_registry_has_it() {
         .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].digest, Digest::sha256(b"sig"));
+}
+
+#[tokio::test]
+async fn a_dropped_patch_resumes_from_what_the_registry_kept() {
+    let Some(s) = setup() else { return };
+    let client = Client::new(ClientOptions {
+        chunk_size: Some(64 * 1024),
+        ..s.options.clone()
+    });
+    let repo = unique("faults/patchreset");
+    let blob = bytes(61, 200_000);
+    let digest = Digest::sha256(&blob);
+    let pushed = client
+        .push_blob(
+            &s.via_proxy(&repo),
+            &digest,
+            BlobSource::Bytes(blob.clone()),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(pushed.outcome, PushOutcome::Uploaded);
+    let back = s
+        .client()
+        .get_blob_bytes(&reference(&s.registry, &repo, "v1"), &digest, 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(back, blob);
+}
+
+#[tokio::test]
+async fn a_dropped_monolithic_put_starts_a_new_upload() {
+    let Some(s) = setup() else { return };
+    let repo = unique("faults/putreset");
+    let blob = bytes(62, 100_000);
+    let digest = Digest::sha256(&blob);
+    let pushed = s
+        .client()
+        .push_blob(
+            &s.via_proxy(&repo),
+            &digest,
+            BlobSource::Bytes(blob.clone()),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(pushed.outcome, PushOutcome::Uploaded);
+    assert_eq!(
+        s.client()
+            .blob_exists(&reference(&s.registry, &repo, "v1"), &digest)
+            .await
+            .unwrap(),
+        Some(100_000)
+    );
+}
+
+#[tokio::test]
+async fn the_concurrency_limit_holds_and_the_user_agent_is_ours() {
+    let Some(s) = setup() else { return };
+    let repo = unique("faults/slow");
+    let image = TestImage::new(63, &[1000, 2000, 3000, 4000, 5000, 6000], true);
+    image
+        .push(&s.client(), &reference(&s.registry, &repo, "v1"))
+        .await
+        .unwrap();
+    let client = Client::new(ClientOptions {
+        max_concurrent_requests: 2,
+        ..s.options.clone()
+    });
+    let via = s.via_proxy(&repo);
+    let pulls = image.layers.iter().map(|layer| {
+        let (client, via) = (client.clone(), via.clone());
+        let digest = Digest::sha256(layer);
+        async move { client.get_blob_bytes(&via, &digest, 1 << 20).await }
+    });
+    for (got, layer) in futures_util::future::join_all(pulls)
+        .await
+        .into_iter()
+        .zip(&image.layers)
+    {
+        assert_eq!(&got.unwrap(), layer);
+    }
+    let most: u64 = control_get(&s.proxy, "/__control__/max-in-flight").await;
+    assert!(
+        (1..=2).contains(&most),
+        "{most} requests were in flight at once"
+    );
+    let agents: Vec<String> = control_get(&s.proxy, "/__control__/user-agents").await;
+    assert!(
+        agents.contains(&tranship::registry::USER_AGENT.to_string()),
+        "{agents:?}"
+    );
 }
 
 async fn control_get<T: serde::de::DeserializeOwned>(host: &str, path: &str) -> T {

@@ -13,10 +13,14 @@ path component is `faults` and the second starts with a fault name:
   /v2/faults/textplain-*/manifests  manifests answered as Content-Type: text/plain
   /v2/faults/baddigest-*/manifests  a wrong Docker-Content-Digest
   /v2/faults/redirect-*/blobs/...   authorized blob GETs: 307 to http://127.0.0.2:PORT/storage/ID
+  /v2/faults/patchreset-*/blobs/uploads/...  first PATCH: forwarded, then the answer is a reset
+  /v2/faults/putreset-*/blobs/uploads/...    first PUT with a body: a reset, nothing forwarded
+  /v2/faults/slow-*/...             every request waits 0.2 s; the most in flight at once is kept
   /v2/*referrers-api*/referrers/D   an OCI index stored with PUT /__control__/referrers/D
 
 Control: GET /__control__/storage-log lists the headers the storage host
-received. Each connection serves at most 1000 requests and idles out
+received; /__control__/max-in-flight the most `slow` requests at once;
+/__control__/user-agents every User-Agent seen. Each connection serves at most 1000 requests and idles out
 after 30 s; the storage host forgets redirects after 1000 entries.
 """
 
@@ -28,6 +32,7 @@ import secrets
 import socket
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
@@ -46,6 +51,9 @@ class State:
         self.redirects = {}
         self.storage_log = []
         self.referrers = {}
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.user_agents = set()
 
     def count(self, key):
         with self.lock:
@@ -133,6 +141,26 @@ def proxy_handler(state):
                                   json.dumps(index).encode())
             match = FAULT_RE.match(self.path)
             fault = match.group(1) if match else None
+            with state.lock:
+                state.user_agents.add(self.headers.get("User-Agent", ""))
+            if fault == "slow":
+                with state.lock:
+                    state.in_flight += 1
+                    state.max_in_flight = max(state.max_in_flight, state.in_flight)
+                try:
+                    time.sleep(0.2)
+                    return self.pass_through(method, body, fault)
+                finally:
+                    with state.lock:
+                        state.in_flight -= 1
+            is_upload = "/blobs/uploads/" in self.path
+            if fault == "putreset" and is_upload and method == "PUT" and body \
+                    and state.count(("putreset", FAULT_RE.match(self.path).group(0))) == 1:
+                return self.reset_now()
+            if fault == "patchreset" and is_upload and method == "PATCH" \
+                    and state.count(("patchreset", FAULT_RE.match(self.path).group(0))) == 1:
+                upstream_request(state, method, self.path, self.forwarded_headers(), body)
+                return self.reset_now()
             is_blob_get = method == "GET" and "/blobs/sha" in self.path
             if fault == "burst503" and state.count(("503", self.path.split("?")[0])) <= 3:
                 return self.reply_json(503, {"errors": [{"code": "UNAVAILABLE", "message": "burst"}]})
@@ -151,6 +179,10 @@ def proxy_handler(state):
                     state.redirects[token] = (self.path, self.headers.get("Authorization"))
                 where = f"http://127.0.0.2:{state.storage_port}/storage/{token}"
                 return self.reply(307, [("Location", where)], b"")
+            self.pass_through(method, body, fault)
+
+        def pass_through(self, method, body, fault):
+            is_blob_get = method == "GET" and "/blobs/sha" in self.path
             status, headers, data = upstream_request(state, method, self.path, self.forwarded_headers(), body)
             if fault in ("textplain", "baddigest") and "/manifests/" in self.path:
                 wrong = "sha256:" + "0" * 64
@@ -165,6 +197,11 @@ def proxy_handler(state):
                     and state.count(("reset", self.path)) == 1:
                 return self.reset_midway(headers, data)
             self.reply(status, headers, data, head=(method == "HEAD"))
+
+        def reset_now(self):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
 
         def reset_midway(self, headers, data):
             self.send_response(200)
@@ -183,6 +220,12 @@ def proxy_handler(state):
             if self.path == "/__control__/storage-log" and method == "GET":
                 with state.lock:
                     return self.reply_json(200, state.storage_log)
+            if self.path == "/__control__/max-in-flight" and method == "GET":
+                with state.lock:
+                    return self.reply_json(200, state.max_in_flight)
+            if self.path == "/__control__/user-agents" and method == "GET":
+                with state.lock:
+                    return self.reply_json(200, sorted(state.user_agents))
             if self.path.startswith("/__control__/referrers/") and method == "PUT":
                 digest = self.path.rsplit("/", 1)[1]
                 state.referrers[digest] = json.loads(body or b"{}")

@@ -2,7 +2,8 @@
 //! then a monolithic (one PUT) or chunked (PATCH + Content-Range) upload.
 //!
 //! An upload is never repeated blindly: a failed PATCH is followed by a
-//! status request that says how much the registry kept, and a failed
+//! status request that says how much the registry kept (or, when the
+//! registry no longer knows the session, by a new upload), and a failed
 //! monolithic PUT starts a new upload session.
 
 use std::path::PathBuf;
@@ -242,10 +243,17 @@ impl Client {
                     session = location(&session, &answer)?;
                     offset = received(&answer).unwrap_or(offset + len);
                 }
-                Err(Error::Network { .. }) if backoff.next_delay(None).is_some() => {
-                    let (url, kept) = self.upload_status(endpoint, &session).await?;
-                    session = url;
-                    offset = kept;
+                Err(dropped @ Error::Network { .. }) if backoff.next_delay(None).is_some() => {
+                    // Ask what the registry kept; a session it no longer
+                    // recognises (distribution signs the offset into the
+                    // URL) makes the caller start a new upload.
+                    match self.upload_status(endpoint, &session).await {
+                        Ok((url, kept)) => {
+                            session = url;
+                            offset = kept;
+                        }
+                        Err(_) => return Err(dropped),
+                    }
                 }
                 Err(e) => return Err(e),
             }
