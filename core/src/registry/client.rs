@@ -69,7 +69,7 @@ impl Default for ClientOptions {
 /// let client = Client::new(ClientOptions::default());
 /// let r: tranship::Reference = "localhost:5000/app:v1".parse()?;
 /// let manifest = client.get_manifest(&r, &[]).await?;
-/// println!("{} {}", manifest.digest, manifest.media_type);
+/// println!("{} {}", manifest.digest, manifest.manifest.media_type());
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
