@@ -74,6 +74,15 @@ async fn basic_auth_refuses_wrong_and_missing_credentials() {
     let err = client().get_manifest(&target, &[]).await.unwrap_err();
     assert_eq!(err.code(), "UNAUTHORIZED", "{err}");
     assert!(err.to_string().contains("authentication required"), "{err}");
+    assert_eq!(
+        wrong.ping(&registry).await.unwrap_err().code(),
+        "UNAUTHORIZED"
+    );
+    let (name, password) = user();
+    client_with(&registry, basic(&name, &password))
+        .ping(&registry)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -96,6 +105,7 @@ async fn token_auth_round_trip_with_basic_credentials() {
         })
         .collect();
     assert_eq!(asked.len(), 2, "{asked:?}");
+    client.ping(&registry).await.unwrap();
 }
 
 #[tokio::test]

@@ -20,7 +20,9 @@ path component is `faults` and the second starts with a fault name:
 
 Control: GET /__control__/storage-log lists the headers the storage host
 received; /__control__/max-in-flight the most `slow` requests at once;
-/__control__/user-agents every User-Agent seen. Each connection serves at most 1000 requests and idles out
+/__control__/user-agents every User-Agent seen; /__control__/forwarded how
+many requests came as a forward proxy's (absolute URIs, as HTTP_PROXY
+clients send them). Each connection serves at most 1000 requests and idles out
 after 30 s; the storage host forgets redirects after 1000 entries.
 """
 
@@ -51,6 +53,7 @@ class State:
         self.redirects = {}
         self.storage_log = []
         self.referrers = {}
+        self.forwarded = 0
         self.in_flight = 0
         self.max_in_flight = 0
         self.user_agents = set()
@@ -130,6 +133,12 @@ def proxy_handler(state):
 
         def route(self, method):
             body = self.request_body()
+            if self.path.startswith("http://"):
+                # Used as a forward proxy (HTTP_PROXY): keep only the path.
+                with state.lock:
+                    state.forwarded += 1
+                parts = self.path.split("/", 3)
+                self.path = "/" + (parts[3] if len(parts) > 3 else "")
             if self.path.startswith("/__control__/"):
                 return self.control(method, body)
             if "referrers-api" in self.path and "/referrers/" in self.path and method == "GET":
@@ -223,6 +232,9 @@ def proxy_handler(state):
             if self.path == "/__control__/max-in-flight" and method == "GET":
                 with state.lock:
                     return self.reply_json(200, state.max_in_flight)
+            if self.path == "/__control__/forwarded" and method == "GET":
+                with state.lock:
+                    return self.reply_json(200, state.forwarded)
             if self.path == "/__control__/user-agents" and method == "GET":
                 with state.lock:
                     return self.reply_json(200, sorted(state.user_agents))

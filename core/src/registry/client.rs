@@ -353,3 +353,33 @@ impl Answer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::BlobSource;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    /// Bindings run operations on multi-threaded runtimes: every future
+    /// must be `Send`, and the client `Send + Sync`.
+    #[test]
+    fn operations_are_send() {
+        fn assert_sync<T: Send + Sync>() {}
+        assert_sync::<Client>();
+        let client = Client::new(ClientOptions::default());
+        let r: Reference = "localhost:5000/a:b".parse().unwrap();
+        let d = crate::Digest::sha256(b"");
+        let mut sink = Vec::new();
+        assert_send(&client.get_manifest(&r, &[]));
+        assert_send(&client.head_manifest(&r, &[]));
+        assert_send(&client.get_blob(&r, &d, None, &mut sink));
+        assert_send(&client.get_blob_to_path(&r, &d, None, std::path::Path::new("x")));
+        assert_send(&client.push_blob(&r, &d, BlobSource::Bytes(Vec::new()), &[]));
+        assert_send(&client.list_tags(&r));
+        assert_send(&client.catalog("localhost:5000"));
+        assert_send(&client.referrers(&r, &d, None));
+        assert_send(&client.delete_manifest(&r));
+        assert_send(&client.ping("localhost:5000"));
+    }
+}

@@ -56,13 +56,19 @@ impl Client {
         Ok(tags)
     }
 
+    /// Checks that the registry answers the API and accepts our credentials
+    /// (`GET /v2/`), as `login` does before saving them.
+    pub async fn ping(&self, registry: &str) -> Result<()> {
+        let endpoint = self.registry_endpoint(registry);
+        let url = parse_url(&format!("{}/v2/", endpoint.base))?;
+        let call = Call::new(Method::GET, url, &endpoint, &[]);
+        self.send_expecting(&call, &[200]).await?;
+        Ok(())
+    }
+
     /// Every repository the registry lists (`/v2/_catalog`).
     pub async fn catalog(&self, registry: &str) -> Result<Vec<String>> {
-        let endpoint = Endpoint {
-            host: registry.to_string(),
-            base: self.inner.transport.origin(registry),
-            repository: String::new(),
-        };
+        let endpoint = self.registry_endpoint(registry);
         let page_size = self.inner.options.page_size.max(1);
         let url = parse_url(&format!("{}/v2/_catalog?n={page_size}", endpoint.base))?;
         let scopes = vec![Scope {
@@ -76,6 +82,15 @@ impl Client {
             names.extend(page.repositories.unwrap_or_default());
         }
         Ok(names)
+    }
+
+    /// The registry itself, for requests outside any repository.
+    fn registry_endpoint(&self, registry: &str) -> Endpoint {
+        Endpoint {
+            host: registry.to_string(),
+            base: self.inner.transport.origin(registry),
+            repository: String::new(),
+        }
     }
 
     /// The manifests that name `subject` as their subject, optionally only
