@@ -13,6 +13,7 @@
 //! `host:5000/v2/`, `host:5000/namespace`.
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -68,21 +69,9 @@ impl CredentialStore {
     /// The usual files, found from the environment (`REGISTRY_AUTH_FILE`,
     /// `XDG_RUNTIME_DIR`, `HOME`, `DOCKER_CONFIG`).
     pub fn from_env() -> Self {
-        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-        let home = env("HOME").map(PathBuf::from);
-        let mut files = Vec::new();
-        if let Some(file) = env("REGISTRY_AUTH_FILE") {
-            files.push(PathBuf::from(file));
-        } else if let Some(run) = env("XDG_RUNTIME_DIR") {
-            files.push(Path::new(&run).join("containers/auth.json"));
-        }
-        if let Some(home) = &home {
-            files.push(home.join(".config/containers/auth.json"));
-        }
-        files.push(docker_config_path());
         CredentialStore {
             explicit: BTreeMap::new(),
-            files,
+            files: default_files(|name| std::env::var_os(name)),
         }
     }
 
@@ -120,13 +109,38 @@ impl CredentialStore {
 
 /// `$DOCKER_CONFIG/config.json`, or `~/.docker/config.json`.
 pub fn docker_config_path() -> PathBuf {
-    match std::env::var_os("DOCKER_CONFIG").filter(|v| !v.is_empty()) {
+    docker_config_from(|name| std::env::var_os(name))
+}
+
+type Env<'a> = &'a dyn Fn(&str) -> Option<OsString>;
+
+fn non_empty(env: Env<'_>, name: &str) -> Option<OsString> {
+    env(name).filter(|v| !v.is_empty())
+}
+
+fn docker_config_from(env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    match non_empty(&env, "DOCKER_CONFIG") {
         Some(dir) => Path::new(&dir).join("config.json"),
         None => {
-            let home = std::env::var_os("HOME").unwrap_or_default();
+            let home = non_empty(&env, "HOME").unwrap_or_default();
             Path::new(&home).join(".docker/config.json")
         }
     }
+}
+
+/// The files containers/image and Docker read, in containers/image's order.
+fn default_files(env: impl Fn(&str) -> Option<OsString>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    if let Some(file) = non_empty(&env, "REGISTRY_AUTH_FILE") {
+        files.push(PathBuf::from(file));
+    } else if let Some(run) = non_empty(&env, "XDG_RUNTIME_DIR") {
+        files.push(Path::new(&run).join("containers/auth.json"));
+    }
+    if let Some(home) = non_empty(&env, "HOME") {
+        files.push(Path::new(&home).join(".config/containers/auth.json"));
+    }
+    files.push(docker_config_from(env));
+    files
 }
 
 /// The parts of a `config.json` / `auth.json` used for lookups.
@@ -318,6 +332,43 @@ mod tests {
             candidate_keys("quay.io", "a/b"),
             ["quay.io/a/b", "quay.io/a", "quay.io"]
         );
+    }
+
+    #[test]
+    fn default_files_follow_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        let all = default_files(env(&[
+            ("REGISTRY_AUTH_FILE", "/a/auth.json"),
+            ("XDG_RUNTIME_DIR", "/run/user/1"),
+            ("HOME", "/home/u"),
+            ("DOCKER_CONFIG", "/d"),
+        ]));
+        let expected: Vec<PathBuf> = [
+            "/a/auth.json",
+            "/home/u/.config/containers/auth.json",
+            "/d/config.json",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(all, expected);
+        let fallback = default_files(env(&[("XDG_RUNTIME_DIR", "/run/user/1"), ("HOME", "/h")]));
+        let expected: Vec<PathBuf> = [
+            "/run/user/1/containers/auth.json",
+            "/h/.config/containers/auth.json",
+            "/h/.docker/config.json",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        assert_eq!(fallback, expected);
     }
 
     #[test]
