@@ -2,25 +2,23 @@
 //! dropped connection, DELETE.
 //!
 //! Redirects (registries send blobs from storage hosts) are followed by
-//! hand: our `Authorization` header goes only to the registry's own host.
+//! hand (see `redirect`): our `Authorization` header goes only to the
+//! registry's own host.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, LOCATION, RANGE};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::header::{CONTENT_LENGTH, RANGE};
+use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::client::{Answer, Call, Client, Endpoint};
+use super::download::{temp_path, Download, Interrupted, LimitedBuffer};
 use super::errors::{self, Subject};
 use super::retry::Backoff;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::progress::{BlobProgress, Direction, Phase};
 use crate::reference::Reference;
-
-/// Most redirects followed for one request.
-const MAX_REDIRECTS: usize = 5;
 
 impl Client {
     /// The blob's size when the repository has it, `None` when it does not.
@@ -197,185 +195,5 @@ impl Client {
                 .into_error(Subject::Blob, &format!("GET blob {digest}"))
                 .await),
         }
-    }
-
-    /// Sends `call`, following redirects by hand: a hop to another host
-    /// (scheme, host or port) is sent without our credentials.
-    pub(crate) async fn follow(&self, mut call: Call, endpoint: &Endpoint) -> Result<Answer> {
-        for _ in 0..MAX_REDIRECTS {
-            let answer = self.send(&call).await?;
-            if !answer.status().is_redirection() {
-                return Ok(answer);
-            }
-            let Some(location) = answer
-                .headers()
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-            else {
-                return Ok(answer);
-            };
-            let next = call.url.join(&location).map_err(|e| Error::Network {
-                context: call.what.clone(),
-                message: format!("bad redirect `{location}`: {e}"),
-            })?;
-            if !same_origin(&next, &endpoint.base) {
-                call.anonymous = true;
-                call.host = authority(&next);
-            }
-            call.url = next;
-        }
-        Err(Error::Network {
-            context: call.what,
-            message: format!("more than {MAX_REDIRECTS} redirects"),
-        })
-    }
-}
-
-/// Whether `url` is on the registry's own scheme, host and port.
-fn same_origin(url: &Url, base: &str) -> bool {
-    Url::parse(base).is_ok_and(|b| {
-        b.scheme() == url.scheme()
-            && b.host_str() == url.host_str()
-            && b.port_or_known_default() == url.port_or_known_default()
-    })
-}
-
-/// `host[:port]` of a URL.
-fn authority(url: &Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// Why copying a body stopped early.
-enum Interrupted {
-    /// The connection dropped: resume.
-    Dropped(reqwest::Error),
-    /// Anything else: give up.
-    Fatal(Error),
-}
-
-/// The state of one blob download across resumed requests.
-struct Download {
-    hasher: crate::digest::Hasher,
-    done: u64,
-    size: Option<u64>,
-}
-
-impl Download {
-    /// Copies an answer's body into `writer`, skipping what an answer to a
-    /// range request repeats when the server ignored the range.
-    async fn copy<W: AsyncWrite + Unpin + Send + ?Sized>(
-        &mut self,
-        mut answer: Answer,
-        writer: &mut W,
-        progress: &BlobProgress,
-    ) -> std::result::Result<(), Interrupted> {
-        let mut skip = match answer.status() {
-            StatusCode::PARTIAL_CONTENT => {
-                check_range_start(&answer, self.done).map_err(Interrupted::Fatal)?;
-                0
-            }
-            _ => self.done,
-        };
-        loop {
-            let chunk = match answer.response.chunk().await {
-                Ok(Some(chunk)) => chunk,
-                Ok(None) => return Ok(()),
-                Err(e) => return Err(Interrupted::Dropped(e)),
-            };
-            let mut data = &chunk[..];
-            let skipped = data.len().min(usize::try_from(skip).unwrap_or(usize::MAX));
-            data = &data[skipped..];
-            skip -= skipped as u64;
-            if data.is_empty() {
-                continue;
-            }
-            let done = self.done + data.len() as u64;
-            if let Some(size) = self.size {
-                crate::limits::Limits::check("blob size", done, size)
-                    .map_err(Interrupted::Fatal)?;
-            }
-            self.hasher.update(data);
-            writer
-                .write_all(data)
-                .await
-                .map_err(|e| Interrupted::Fatal(Error::io("writing the blob", e)))?;
-            self.done = done;
-            progress.report(Phase::Transferring, done);
-        }
-    }
-}
-
-/// A `206` must continue exactly where we stopped.
-fn check_range_start(answer: &Answer, done: u64) -> Result<()> {
-    let range = answer
-        .headers()
-        .get(CONTENT_RANGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let start = range
-        .strip_prefix("bytes ")
-        .and_then(|r| r.split('-').next())
-        .and_then(|s| s.trim().parse::<u64>().ok());
-    if start == Some(done) {
-        Ok(())
-    } else {
-        Err(Error::Network {
-            context: "resuming a download".into(),
-            message: format!("asked for bytes from {done}, got Content-Range `{range}`"),
-        })
-    }
-}
-
-/// `.NAME.tmp-PID-N` beside `path`.
-fn temp_path(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "blob".into());
-    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
-}
-
-/// An in-memory writer that refuses to grow past a limit.
-struct LimitedBuffer {
-    data: Vec<u8>,
-    limit: u64,
-}
-
-impl AsyncWrite for LimitedBuffer {
-    fn poll_write(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        let total = (self.data.len() + buf.len()) as u64;
-        if total > self.limit {
-            return std::task::Poll::Ready(Err(std::io::Error::other(format!(
-                "blob exceeds the limit: {total} > {}",
-                self.limit
-            ))));
-        }
-        self.data.extend_from_slice(buf);
-        std::task::Poll::Ready(Ok(buf.len()))
-    }
-
-    fn poll_flush(
-        self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::task::Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(
-        self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::task::Poll::Ready(Ok(()))
     }
 }
