@@ -1,4 +1,5 @@
-//! Listings: tags and the catalog (following `Link` pagination), and
+//! Registry-wide and repository listings: the API check (`/v2/`), tags
+//! and the catalog (following `Link` pagination), and
 //! referrers (the OCI 1.1 API, or the `sha256-<hex>` tag schema where a
 //! registry has no such API).
 

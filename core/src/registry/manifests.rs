@@ -135,7 +135,8 @@ impl Client {
         })
     }
 
-    /// Asks for a manifest's digest, type and size without its body.
+    /// Asks the origin registry for a manifest's digest, type and size
+    /// without its body.
     pub async fn head_manifest(
         &self,
         reference: &Reference,
@@ -161,20 +162,17 @@ impl Client {
         })
     }
 
-    /// The digest of the manifest a reference names: the registry's
-    /// `Docker-Content-Digest` from a HEAD, or the digest of the fetched
-    /// bytes when the registry does not report one.
+    /// The digest of the manifest a reference names, checked to exist:
+    /// the registry's `Docker-Content-Digest` from a HEAD, or the digest of
+    /// the fetched (and verified) bytes when the registry reports none.
     pub async fn manifest_digest(
         &self,
         reference: &Reference,
         accept: &[MediaType],
     ) -> Result<Digest> {
-        if let Some(digest) = reference.digest() {
-            return Ok(digest.clone());
-        }
         match self.head_manifest(reference, accept).await?.digest {
-            Some(digest) => Ok(digest),
-            None => Ok(self.get_manifest(reference, accept).await?.digest),
+            Some(digest) if reference.digest().is_none_or(|asked| *asked == digest) => Ok(digest),
+            _ => Ok(self.get_manifest(reference, accept).await?.digest),
         }
     }
 
