@@ -137,6 +137,36 @@ pub enum Error {
     /// A configuration file or option is invalid.
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
+    /// A layer blob cannot be decompressed: corrupt or truncated data, or
+    /// a compression tranship does not read.
+    #[error("invalid layer {layer}: {reason}")]
+    InvalidLayer {
+        /// The layer: a path, a digest or another name the caller gave.
+        layer: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A layer decompresses to more bytes than allowed (a decompression
+    /// bomb, or a limit set too low for a genuinely large layer).
+    #[error("layer {layer} decompresses to more than {limit} bytes, the limit; raise `max_uncompressed_bytes` if it is genuine")]
+    LayerTooLarge {
+        /// The layer: a path, a digest or another name the caller gave.
+        layer: String,
+        /// The configured limit in bytes.
+        limit: u64,
+    },
+    /// Text that should be JSON is not (as Go's encoding/json scanner
+    /// judges it).
+    #[error("invalid JSON: {0}")]
+    InvalidJson(String),
+    /// A time is not in the RFC 3339 form Go's `time.Time` reads.
+    #[error("invalid time `{input}`: {reason}")]
+    InvalidTime {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -161,6 +191,10 @@ impl Error {
             Error::InvalidPlatform { .. } => "INVALID_PLATFORM",
             Error::PlatformNotFound { .. } => "PLATFORM_NOT_FOUND",
             Error::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+            Error::InvalidLayer { .. } => "INVALID_LAYER",
+            Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
+            Error::InvalidJson(_) => "INVALID_JSON",
+            Error::InvalidTime { .. } => "INVALID_TIME",
             Error::Io { .. } => "IO",
             Error::ManifestUnknown { .. } => "MANIFEST_UNKNOWN",
             Error::BlobUnknown { .. } => "BLOB_UNKNOWN",
@@ -195,6 +229,9 @@ pub const CODES: &[&str] = &[
     "INVALID_PLATFORM",
     "PLATFORM_NOT_FOUND",
     "LIMIT_EXCEEDED",
+    "INVALID_LAYER",
+    "INVALID_JSON",
+    "INVALID_TIME",
     "IO",
     "MANIFEST_UNKNOWN",
     "BLOB_UNKNOWN",
