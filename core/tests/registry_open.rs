@@ -133,9 +133,9 @@ async fn chunked_upload_mount_and_existing_blobs() {
     let events = Events::default();
     let client = Client::new(ClientOptions {
         chunk_size: Some(64 * 1024),
-        progress: Some(events.sink()),
         ..options()
-    });
+    })
+    .with_progress(Some(events.sink()));
     let source_repo = unique("chunked/source");
     let source = reference(&registry, &source_repo, "v1");
     let dir = temp_dir("chunked");

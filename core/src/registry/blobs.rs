@@ -132,12 +132,7 @@ impl Client {
         size: Option<u64>,
         writer: &mut W,
     ) -> std::result::Result<u64, (Error, u64)> {
-        let progress = BlobProgress::new(
-            self.inner.options.progress.clone(),
-            Direction::Download,
-            digest,
-            size,
-        );
+        let progress = BlobProgress::new(self.progress.clone(), Direction::Download, digest, size);
         let mut download = Download {
             hasher: digest.algorithm().hasher(),
             done: 0,

@@ -39,7 +39,7 @@ pub struct ClientOptions {
     pub chunk_size: Option<u64>,
     /// Entries asked for per page of a tag or catalog listing (default 1000).
     pub page_size: u32,
-    /// Receives blob progress events.
+    /// Receives blob progress events (see also [`Client::with_progress`]).
     pub progress: Option<Arc<dyn Progress>>,
     /// The User-Agent (default `tranship/<version>`).
     pub user_agent: String,
@@ -75,6 +75,7 @@ impl Default for ClientOptions {
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    pub(crate) progress: Option<Arc<dyn Progress>>,
 }
 
 pub(crate) struct Inner {
@@ -221,12 +222,22 @@ impl Client {
         let auth = Auth::new(options.credentials.clone(), options.retry);
         let permits = Arc::new(Semaphore::new(options.max_concurrent_requests.max(1)));
         Client {
+            progress: options.progress.clone(),
             inner: Arc::new(Inner {
                 options,
                 transport,
                 auth,
                 permits,
             }),
+        }
+    }
+
+    /// The same client (tokens, connections, concurrency limit shared)
+    /// reporting blob progress to `sink` instead: one sink per operation.
+    pub fn with_progress(&self, sink: Option<Arc<dyn Progress>>) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            progress: sink,
         }
     }
 

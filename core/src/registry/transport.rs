@@ -21,6 +21,7 @@ pub(crate) struct Transport {
     config: RegistriesConfig,
     user_agent: String,
     clients: Mutex<HashMap<String, reqwest::Client>>,
+    settings: Mutex<HashMap<String, RegistrySettings>>,
 }
 
 impl Transport {
@@ -30,11 +31,20 @@ impl Transport {
             config,
             user_agent,
             clients: Mutex::new(HashMap::new()),
+            settings: Mutex::new(HashMap::new()),
         }
     }
 
+    /// A registry's settings, looked up once (the lookup may search
+    /// certificate folders).
     pub(crate) fn settings(&self, registry: &str) -> RegistrySettings {
-        self.config.get(registry)
+        let Ok(mut cache) = self.settings.lock() else {
+            return self.config.get(registry);
+        };
+        cache
+            .entry(registry.to_string())
+            .or_insert_with(|| self.config.get(registry))
+            .clone()
     }
 
     /// The HTTP client for `host` (a registry, a mirror, or a storage host).

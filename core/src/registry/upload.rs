@@ -96,12 +96,8 @@ impl Client {
         mount_from: &[Reference],
     ) -> Result<PushedBlob> {
         let size = source.size().await?;
-        let progress = BlobProgress::new(
-            self.inner.options.progress.clone(),
-            Direction::Upload,
-            digest,
-            Some(size),
-        );
+        let progress =
+            BlobProgress::new(self.progress.clone(), Direction::Upload, digest, Some(size));
         let pushed = |outcome| PushedBlob {
             digest: digest.clone(),
             size,
