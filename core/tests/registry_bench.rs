@@ -1,4 +1,4 @@
-//! Benchmark, run by `scripts/test-registry --bench`: a ~1 GB, 8-layer
+//! Benchmark, run by `scripts/test-registry` (not with `--quick`): a ~1 GB, 8-layer
 //! image pushed to a local registry, pulled into an OCI layout, and pushed
 //! from there to an empty registry, next to `skopeo copy` (and `crane`
 //! when it is installed) doing the same.
@@ -39,7 +39,7 @@ fn bench() -> Option<Bench> {
         var("TRANSHIP_BENCH_PEER_TARGET"),
         var("TRANSHIP_BENCH_DIR"),
     ) else {
-        eprintln!("benchmark not requested (scripts/test-registry --bench)");
+        eprintln!("benchmark not requested (scripts/test-registry runs it)");
         return None;
     };
     let total_mb: usize = var("TRANSHIP_BENCH_MB")

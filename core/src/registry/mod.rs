@@ -9,7 +9,19 @@
 //!   per-registry transport settings and mirrors.
 //!
 //! Plain structs in, plain structs out, so each binding wraps an operation
-//! in a few lines.
+//! in a few lines. The CLI commands map to one call each:
+//!
+//! | command | call |
+//! |---|---|
+//! | `manifest get REF [--raw]` | [`Client::get_manifest`] (`.manifest.raw()`) |
+//! | `config REF` | `get_manifest`, then [`Client::get_blob_bytes`] of its config |
+//! | `blob get REF@DIGEST -o F` | [`Client::get_blob_to_path`] |
+//! | `tags REF` | [`Client::list_tags`] |
+//! | `catalog HOST` | [`Client::catalog`] |
+//! | `digest REF` | [`Client::manifest_digest`] |
+//! | `login HOST` | [`Client::ping`] with the credential, then [`save_login`] |
+//! | `logout HOST` | [`remove_login`] |
+//! | `delete REF` | [`Client::delete_manifest`] |
 
 mod auth;
 mod blobs;
