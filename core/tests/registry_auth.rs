@@ -128,6 +128,20 @@ async fn token_auth_refuses_anonymous_clients() {
 }
 
 #[tokio::test]
+async fn a_token_service_refusal_is_denied() {
+    let Some(registry) = env_or_skip(TOKEN) else {
+        return;
+    };
+    let blocked = client_with(&registry, basic("blocked", "whatever"));
+    let err = blocked
+        .get_manifest(&reference(&registry, "token/blocked", "v1"), &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "DENIED", "{err}");
+    assert!(err.to_string().contains("account blocked"), "{err}");
+}
+
+#[tokio::test]
 async fn token_auth_with_an_identity_token_uses_oauth2_post() {
     let Some(registry) = env_or_skip(TOKEN) else {
         return;

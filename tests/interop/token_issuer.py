@@ -9,7 +9,7 @@ rootcertbundle), then answers:
   POST /token  grant_type=password|refresh_token (OAuth2 form)
 
 Known users get every action they ask for; anonymous clients get nothing
-(so the registry answers 401). Each request is appended to --log as one
+(so the registry answers 401); --blocked-user names are refused with 403. Each request is appended to --log as one
 JSON line, so tests can check which scopes were asked for together.
 """
 
@@ -41,6 +41,7 @@ class Issuer:
         self.service = args.service
         self.users = dict(u.split(":", 1) for u in args.user)
         self.refresh_tokens = {args.refresh_token: args.refresh_user} if args.refresh_token else {}
+        self.blocked = set(args.blocked_user)
         self.log_path = args.log
         self.lock = threading.Lock()
         self.key = ec.generate_private_key(ec.SECP256R1())
@@ -143,6 +144,9 @@ def handler_for(issuer: Issuer):
                 return self.answer(404, {"error": "not found"})
             query = urllib.parse.parse_qs(url.query)
             account, valid = self.basic_account()
+            if account in issuer.blocked:
+                issuer.log({"how": "GET", "account": account, "refused": True})
+                return self.answer(403, {"details": "account blocked"})
             if not valid:
                 issuer.log({"how": "GET", "account": account, "refused": True})
                 return self.answer(401, {"details": "bad credentials"})
@@ -182,6 +186,8 @@ def main():
     p.add_argument("--user", action="append", default=[], help="user:password")
     p.add_argument("--refresh-token")
     p.add_argument("--refresh-user")
+    p.add_argument("--blocked-user", action="append", default=[],
+                   help="a user whose token requests are refused with 403")
     p.add_argument("--log")
     args = p.parse_args()
     issuer = Issuer(args)
