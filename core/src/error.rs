@@ -75,6 +75,68 @@ pub enum Error {
         /// The configured limit.
         limit: u64,
     },
+    /// The registry does not have the manifest (by tag or digest).
+    #[error("manifest unknown: {message}")]
+    ManifestUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The registry does not have the blob.
+    #[error("blob unknown: {message}")]
+    BlobUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The repository is not known to the registry.
+    #[error("name unknown: {message}")]
+    NameUnknown {
+        /// The registry's message.
+        message: String,
+    },
+    /// The registry wants credentials, or refused the ones given.
+    #[error("unauthorized: {message}")]
+    Unauthorized {
+        /// The registry's message.
+        message: String,
+    },
+    /// The credentials are valid but not allowed to do this.
+    #[error("denied: {message}")]
+    Denied {
+        /// The registry's message.
+        message: String,
+    },
+    /// The registry is rate limiting this client.
+    #[error("too many requests: {message}{}", rate_limit_suffix(.rate_limit))]
+    TooManyRequests {
+        /// The registry's message.
+        message: String,
+        /// The registry's rate-limit headers (`name: value`), when present.
+        rate_limit: Vec<String>,
+    },
+    /// Any other error the registry reported, with its own code.
+    #[error("registry error {registry_code} (HTTP {status}): {message}")]
+    Registry {
+        /// The registry's error code, e.g. `MANIFEST_INVALID`, or `HTTP_<status>`.
+        registry_code: String,
+        /// The HTTP status.
+        status: u16,
+        /// The registry's message.
+        message: String,
+    },
+    /// Talking to a server failed: connection, TLS, protocol or timeout.
+    #[error("{context}: {message}")]
+    Network {
+        /// What was being done.
+        context: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Credentials could not be read, stored or obtained from a helper.
+    #[error("credentials: {0}")]
+    Credentials(String),
+    /// A configuration file or option is invalid.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
     /// A layer blob cannot be decompressed: corrupt or truncated data, or
     /// a compression tranship does not read.
     #[error("invalid layer {layer}: {reason}")]
@@ -104,18 +166,6 @@ pub enum Error {
         input: String,
         /// What is wrong with it.
         reason: String,
-    },
-    /// The registry does not have the manifest (by tag or digest).
-    #[error("manifest unknown: {message}")]
-    ManifestUnknown {
-        /// The registry's message, or what was asked for.
-        message: String,
-    },
-    /// The registry does not have the blob.
-    #[error("blob unknown: {message}")]
-    BlobUnknown {
-        /// The registry's message, or what was asked for.
-        message: String,
     },
     /// A conversion was refused: the target format cannot express the
     /// source, or the source lacks what the conversion needs.
@@ -157,6 +207,14 @@ impl Error {
             Error::Conversion(_) => "CONVERSION",
             Error::InvalidKey(_) => "INVALID_KEY",
             Error::Io { .. } => "IO",
+            Error::NameUnknown { .. } => "NAME_UNKNOWN",
+            Error::Unauthorized { .. } => "UNAUTHORIZED",
+            Error::Denied { .. } => "DENIED",
+            Error::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
+            Error::Registry { .. } => "REGISTRY",
+            Error::Network { .. } => "NETWORK",
+            Error::Credentials(_) => "CREDENTIALS",
+            Error::InvalidConfig(_) => "INVALID_CONFIG",
         }
     }
 
@@ -188,4 +246,21 @@ pub const CODES: &[&str] = &[
     "CONVERSION",
     "INVALID_KEY",
     "IO",
+    "NAME_UNKNOWN",
+    "UNAUTHORIZED",
+    "DENIED",
+    "TOO_MANY_REQUESTS",
+    "REGISTRY",
+    "NETWORK",
+    "CREDENTIALS",
+    "INVALID_CONFIG",
 ];
+
+/// ` (rate limit: a; b)` when the registry sent rate-limit headers.
+fn rate_limit_suffix(headers: &[String]) -> String {
+    if headers.is_empty() {
+        String::new()
+    } else {
+        format!(" (rate limit: {})", headers.join("; "))
+    }
+}

@@ -12,6 +12,8 @@
 //! - [`blobs`]: blobs on disk (`DIR/blobs/sha256/<hex>` or `DIR/sha256/<hex>`).
 //! - [`layer`]: layer compression and diff_ids.
 //! - [`limits`]: caps that keep hostile input harmless.
+//! - [`registry`]: the OCI distribution API client (tokio, reqwest, rustls).
+//! - [`progress`]: progress events for blob transfers.
 //! - [`error`]: one error enum with stable codes.
 //!
 //! ```
@@ -31,7 +33,9 @@ pub mod limits;
 pub mod manifest;
 pub mod media_type;
 pub mod platform;
+pub mod progress;
 pub mod reference;
+pub mod registry;
 
 pub use descriptor::Descriptor;
 pub use digest::{Algorithm, Digest};
