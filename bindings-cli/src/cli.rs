@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use tranship::Digest;
 
 /// Inspect, convert and move container images.
 #[derive(Debug, Parser)]
@@ -34,6 +35,14 @@ pub enum Command {
     /// Parse, match and select platforms.
     #[command(subcommand)]
     Platform(PlatformCommand),
+    /// Convert a manifest to another format (schema1, schema 2, OCI).
+    Convert(Box<ConvertArgs>),
+    /// Work with layer blobs.
+    #[command(subcommand)]
+    Layer(LayerCommand),
+    /// Tell what a registry serves for a stored manifest, how it was
+    /// requested and the client's Accept header(s).
+    Negotiate(Box<NegotiateArgs>),
     /// Print a shell completion script.
     Completions {
         /// The shell to write completions for.
@@ -104,6 +113,55 @@ pub struct LimitArgs {
     pub max_json_depth: Option<u64>,
 }
 
+/// How a schema1 result is signed.
+#[derive(Debug, Args)]
+pub struct SigningArgs {
+    /// Sign schema1 with this key: PEM (PKCS#8 or SEC1) or JWK, P-256.
+    /// Without it (and without `--unsigned`) a fresh key is generated.
+    #[arg(long, value_name = "FILE", conflicts_with = "unsigned")]
+    pub signing_key: Option<PathBuf>,
+    /// Leave schema1 unsigned (`application/vnd.docker.distribution.manifest.v1+json`).
+    #[arg(long)]
+    pub unsigned: bool,
+}
+
+/// Arguments of `tranship negotiate`.
+#[derive(Debug, Args)]
+pub struct NegotiateArgs {
+    /// An `Accept` header value, as sent; repeat for several headers.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub accept: Vec<String>,
+    /// The manifest was requested by digest (default: by tag).
+    #[arg(long)]
+    pub by_digest: bool,
+    /// The stored manifest (`-` for standard input).
+    #[arg(long)]
+    pub file: PathBuf,
+    /// The Content-Type it was stored with, if known.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// The stored manifest's config blob (needed to serve schema1).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Blob store holding configs, child manifests and layers by digest
+    /// (`DIR/blobs/sha256/HEX` or `DIR/sha256/HEX`).
+    #[arg(long, value_name = "DIR")]
+    pub blobs: Option<PathBuf>,
+    /// Repository path (`team/app`, no registry).
+    #[arg(long)]
+    pub name: String,
+    /// The tag requested, or the tag schema1 carries.
+    #[arg(long)]
+    pub tag: String,
+    /// Signing of a schema1 answer.
+    #[command(flatten)]
+    pub signing: SigningArgs,
+    /// Write the body here (`-`: standard output, the headers then go to
+    /// standard error).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
 /// `tranship platform …`
 #[derive(Debug, Subcommand)]
 pub enum PlatformCommand {
@@ -127,4 +185,85 @@ pub enum PlatformCommand {
         /// The platform asked for.
         platform: String,
     },
+}
+
+/// Arguments of `tranship convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The format to convert to.
+    #[arg(long, value_parser = ["v2s1", "v2s2", "oci"])]
+    pub to: String,
+    /// The manifest to convert (`-` for standard input).
+    #[arg(long)]
+    pub file: PathBuf,
+    /// The Content-Type the manifest was served with, if known.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// The source image's config blob (otherwise read from --blobs when
+    /// needed).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Blob store holding the layers (and config): DIR/blobs/sha256/<hex>
+    /// or DIR/sha256/<hex>. A new config blob is written into it.
+    #[arg(long, value_name = "DIR")]
+    pub blobs: Option<PathBuf>,
+    /// A known diff_id of a layer blob, spares decompressing it
+    /// (repeatable).
+    #[arg(long = "diff-id", value_name = "BLOB=DIFF_ID", value_parser = digest_pair)]
+    pub diff_ids: Vec<(Digest, Digest)>,
+    /// A known size of a layer blob, for blobs not in --blobs
+    /// (repeatable).
+    #[arg(long = "layer-size", value_name = "BLOB=BYTES", value_parser = size_pair)]
+    pub layer_sizes: Vec<(Digest, u64)>,
+    /// Docker to OCI: re-encode the config as skopeo does (drops Docker's
+    /// fields; the image ID changes) instead of keeping its bytes.
+    #[arg(long)]
+    pub reencode_config: bool,
+    /// schema1 output: repository path written in the manifest.
+    #[arg(long, requires = "tag")]
+    pub name: Option<String>,
+    /// schema1 output: tag written in the manifest.
+    #[arg(long, requires = "name")]
+    pub tag: Option<String>,
+    /// schema1 output: signing.
+    #[command(flatten)]
+    pub signing: SigningArgs,
+    /// Write the result manifest to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Parsing limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// `tranship layer …`
+#[derive(Debug, Subcommand)]
+pub enum LayerCommand {
+    /// Print the diff_id (sha256 of the uncompressed content) of layer
+    /// blobs: gzip, zstd, bzip2, xz or plain tar.
+    DiffId {
+        /// Layer blob files (`-` for standard input).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Parses `BLOB=DIFF_ID`.
+fn digest_pair(text: &str) -> Result<(Digest, Digest), String> {
+    let (blob, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected BLOB=DIFF_ID, found `{text}`"))?;
+    let parse = |d: &str| d.parse::<Digest>().map_err(|e| e.to_string());
+    Ok((parse(blob)?, parse(value)?))
+}
+
+/// Parses `BLOB=BYTES`.
+fn size_pair(text: &str) -> Result<(Digest, u64), String> {
+    let (blob, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected BLOB=BYTES, found `{text}`"))?;
+    let size = value
+        .parse()
+        .map_err(|_| format!("`{value}` is not a size in bytes"))?;
+    Ok((blob.parse::<Digest>().map_err(|e| e.to_string())?, size))
 }

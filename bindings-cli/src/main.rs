@@ -23,6 +23,9 @@ fn main() -> ExitCode {
         Command::Digest(args) => commands::digest::run(&args, out),
         Command::Manifest(cmd) => commands::manifest::run(cmd, out),
         Command::Platform(cmd) => commands::platform::run(cmd, out),
+        Command::Convert(args) => commands::convert::run(&args, out),
+        Command::Layer(cmd) => commands::layer::run(cmd, out),
+        Command::Negotiate(args) => commands::negotiate::run(&args, out),
         Command::Completions { shell } => {
             commands::completions::run(shell);
             Ok(())

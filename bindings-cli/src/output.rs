@@ -1,7 +1,11 @@
 //! Printing results: human text by default, one JSON object with `--json`.
 
+use std::io::Write as _;
+use std::path::Path;
+
 use serde::Serialize;
 use serde_json::Value;
+use tranship::{Error, Result};
 
 /// Where results go and in which form.
 #[derive(Debug, Clone, Copy)]
@@ -33,4 +37,24 @@ pub fn rows(rows: &[(&str, String)]) -> String {
     rows.iter()
         .map(|(k, v)| format!("{:<width$} {v}\n", format!("{k}:")))
         .collect()
+}
+
+/// Writes `bytes` to `path` (`-`: standard output) through a temporary
+/// file beside it, renamed into place when complete, so a failed run
+/// leaves nothing half-written.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path.display().to_string();
+    if name == "-" {
+        return std::io::stdout()
+            .write_all(bytes)
+            .map_err(|e| Error::io("writing to standard output", e));
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".partial-{}", std::process::id()));
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            Error::io(format!("writing {name}"), e)
+        })
 }

@@ -3,6 +3,8 @@
 
 #[path = "../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "../../tests/support/schema1_view.rs"]
+mod schema1_view;
 
 use std::process::Command;
 
@@ -22,6 +24,73 @@ fn limit_flags(case: &Case) -> Vec<String> {
             flags.push(v.to_string());
         }
     }
+    flags
+}
+
+/// A fresh copy of the case's blob store, so the config the CLI writes
+/// lands outside the corpus.
+fn blob_store_copy(case: &Case) -> Option<String> {
+    let from = case.file("blobs")?;
+    let to = blob_copy_dir(case)?;
+    let _ = std::fs::remove_dir_all(&to);
+    let mut stack = vec![(from, to.clone())];
+    while let Some((src, dst)) = stack.pop() {
+        std::fs::create_dir_all(&dst).expect("create blob copy");
+        for entry in std::fs::read_dir(&src).expect("read blobs") {
+            let entry = entry.expect("blob entry");
+            let target = dst.join(entry.file_name());
+            if entry.path().is_dir() {
+                stack.push((entry.path(), target));
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy blob");
+            }
+        }
+    }
+    Some(to.display().to_string())
+}
+
+/// Where [`blob_store_copy`] puts the copy for `case`.
+fn blob_copy_dir(case: &Case) -> Option<std::path::PathBuf> {
+    case.file("blobs")?;
+    let name = case.path.file_stem()?.to_string_lossy().into_owned();
+    let dir = format!("tranship-cli-corpus-{}-{name}", std::process::id());
+    Some(std::env::temp_dir().join(dir))
+}
+
+fn convert_flags(case: &Case) -> Vec<String> {
+    let mut flags = vec![
+        "--to".to_string(),
+        case.str("to").expect("input.to").into(),
+        "--file".into(),
+        path_arg(case, "file"),
+    ];
+    if case.str("config").is_some() {
+        flags.extend(["--config".into(), path_arg(case, "config")]);
+    }
+    if let Some(dir) = blob_store_copy(case) {
+        flags.extend(["--blobs".into(), dir]);
+    }
+    if case.input["reencode_config"] == Value::Bool(true) {
+        flags.push("--reencode-config".into());
+    }
+    for (key, flag) in [("diff_ids", "--diff-id"), ("layer_sizes", "--layer-size")] {
+        for (blob, v) in case
+            .input
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            flags.extend([flag.to_string(), format!("{blob}={v}")]);
+        }
+    }
+    for key in ["name", "tag"] {
+        if let Some(v) = case.str(key) {
+            flags.push(format!("--{key}={v}"));
+        }
+    }
+    flags.extend(signing_flags(case));
     flags
 }
 
@@ -61,6 +130,9 @@ fn args(case: &Case) -> Vec<String> {
                 vec!["--file".into(), path_arg(case, "file")],
                 vec![s("platform")],
             ),
+            "convert" => (&["convert"], convert_flags(case), vec![]),
+            "diff_id" => (&["layer", "diff-id"], vec![], vec![path_arg(case, "file")]),
+            "negotiate" => (&["negotiate"], negotiate_flags(case), vec![]),
             other => panic!("{}: unknown op `{other}`", case.path.display()),
         };
     if matches!(case.op.as_str(), "digest" | "manifest" | "manifest_verify") {
@@ -75,6 +147,59 @@ fn args(case: &Case) -> Vec<String> {
     args.push("--".into());
     args.extend(positional);
     args
+}
+
+/// `--unsigned` or `--signing-key FILE` as the case asks.
+fn signing_flags(case: &Case) -> Vec<String> {
+    if case.input.get("unsigned").and_then(Value::as_bool) == Some(true) {
+        return vec!["--unsigned".into()];
+    }
+    match case.file("signing_key") {
+        Some(key) => vec!["--signing-key".into(), key.display().to_string()],
+        None => vec![],
+    }
+}
+
+/// `negotiate` cases: one `--accept` per header value.
+fn negotiate_flags(case: &Case) -> Vec<String> {
+    let mut flags = vec!["--file".into(), path_arg(case, "file")];
+    for value in case.input["accept"].as_array().into_iter().flatten() {
+        flags.push(format!(
+            "--accept={}",
+            value.as_str().expect("accept strings")
+        ));
+    }
+    if case.input["by_digest"].as_bool() == Some(true) {
+        flags.push("--by-digest".into());
+    }
+    for key in ["config", "blobs"] {
+        if case.file(key).is_some() {
+            flags.extend([format!("--{key}"), path_arg(case, key)]);
+        }
+    }
+    for key in ["name", "tag"] {
+        flags.push(format!("--{key}={}", case.str(key).expect("name and tag")));
+    }
+    flags.extend(signing_flags(case));
+    flags
+}
+
+/// Signed schema1 results are compared by payload and verification.
+fn schema1_view(case: &Case, value: Value) -> Value {
+    let has_key = case.input.get("signing_key").is_some();
+    let Value::Object(mut map) = value else {
+        return value;
+    };
+    match case.op.as_str() {
+        "convert" => schema1_view::convert(map, has_key),
+        "negotiate" => {
+            map.remove("size");
+            let body = map.remove("body");
+            let body = body.as_ref().and_then(Value::as_str).unwrap_or_default();
+            schema1_view::negotiate(map, body.as_bytes(), has_key)
+        }
+        _ => Value::Object(map),
+    }
 }
 
 fn run(case: &Case) -> Outcome {
@@ -93,8 +218,19 @@ fn run(case: &Case) -> Outcome {
     if let Value::Object(map) = &mut value {
         map.remove("kind");
     }
+    if let Some(dir) = blob_copy_dir(case) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     match (out.status.code(), kind.as_str()) {
-        (Some(0), _) => Ok(value),
+        // `layer diff-id` lists one object per file; the case has one.
+        (Some(0), "layer_diff_id") => {
+            let mut layer = value["layers"][0].take();
+            if let Value::Object(map) = &mut layer {
+                map.remove("file");
+            }
+            Ok(layer)
+        }
+        (Some(0), _) => Ok(schema1_view(case, value)),
         (Some(1), "error") => Err((
             value["code"].as_str().unwrap_or_default().to_string(),
             value["message"].as_str().unwrap_or_default().to_string(),

@@ -75,6 +75,105 @@ pub enum Error {
         /// The configured limit.
         limit: u64,
     },
+    /// The registry does not have the manifest (by tag or digest).
+    #[error("manifest unknown: {message}")]
+    ManifestUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The registry does not have the blob.
+    #[error("blob unknown: {message}")]
+    BlobUnknown {
+        /// The registry's message, or what was asked for.
+        message: String,
+    },
+    /// The repository is not known to the registry.
+    #[error("name unknown: {message}")]
+    NameUnknown {
+        /// The registry's message.
+        message: String,
+    },
+    /// The registry wants credentials, or refused the ones given.
+    #[error("unauthorized: {message}")]
+    Unauthorized {
+        /// The registry's message.
+        message: String,
+    },
+    /// The credentials are valid but not allowed to do this.
+    #[error("denied: {message}")]
+    Denied {
+        /// The registry's message.
+        message: String,
+    },
+    /// The registry is rate limiting this client.
+    #[error("too many requests: {message}{}", rate_limit_suffix(.rate_limit))]
+    TooManyRequests {
+        /// The registry's message.
+        message: String,
+        /// The registry's rate-limit headers (`name: value`), when present.
+        rate_limit: Vec<String>,
+    },
+    /// Any other error the registry reported, with its own code.
+    #[error("registry error {registry_code} (HTTP {status}): {message}")]
+    Registry {
+        /// The registry's error code, e.g. `MANIFEST_INVALID`, or `HTTP_<status>`.
+        registry_code: String,
+        /// The HTTP status.
+        status: u16,
+        /// The registry's message.
+        message: String,
+    },
+    /// Talking to a server failed: connection, TLS, protocol or timeout.
+    #[error("{context}: {message}")]
+    Network {
+        /// What was being done.
+        context: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Credentials could not be read, stored or obtained from a helper.
+    #[error("credentials: {0}")]
+    Credentials(String),
+    /// A configuration file or option is invalid.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
+    /// A layer blob cannot be decompressed: corrupt or truncated data, or
+    /// a compression tranship does not read.
+    #[error("invalid layer {layer}: {reason}")]
+    InvalidLayer {
+        /// The layer: a path, a digest or another name the caller gave.
+        layer: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A layer decompresses to more bytes than allowed (a decompression
+    /// bomb, or a limit set too low for a genuinely large layer).
+    #[error("layer {layer} decompresses to more than {limit} bytes, the limit; raise `max_uncompressed_bytes` if it is genuine")]
+    LayerTooLarge {
+        /// The layer: a path, a digest or another name the caller gave.
+        layer: String,
+        /// The configured limit in bytes.
+        limit: u64,
+    },
+    /// Text that should be JSON is not (as Go's encoding/json scanner
+    /// judges it).
+    #[error("invalid JSON: {0}")]
+    InvalidJson(String),
+    /// A time is not in the RFC 3339 form Go's `time.Time` reads.
+    #[error("invalid time `{input}`: {reason}")]
+    InvalidTime {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A conversion was refused: the target format cannot express the
+    /// source, or the source lacks what the conversion needs.
+    #[error("cannot convert: {0}")]
+    Conversion(String),
+    /// A signing key cannot be read or is of a kind that cannot be used.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -99,7 +198,23 @@ impl Error {
             Error::InvalidPlatform { .. } => "INVALID_PLATFORM",
             Error::PlatformNotFound { .. } => "PLATFORM_NOT_FOUND",
             Error::LimitExceeded { .. } => "LIMIT_EXCEEDED",
+            Error::InvalidLayer { .. } => "INVALID_LAYER",
+            Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
+            Error::InvalidJson(_) => "INVALID_JSON",
+            Error::InvalidTime { .. } => "INVALID_TIME",
+            Error::ManifestUnknown { .. } => "MANIFEST_UNKNOWN",
+            Error::BlobUnknown { .. } => "BLOB_UNKNOWN",
+            Error::Conversion(_) => "CONVERSION",
+            Error::InvalidKey(_) => "INVALID_KEY",
             Error::Io { .. } => "IO",
+            Error::NameUnknown { .. } => "NAME_UNKNOWN",
+            Error::Unauthorized { .. } => "UNAUTHORIZED",
+            Error::Denied { .. } => "DENIED",
+            Error::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
+            Error::Registry { .. } => "REGISTRY",
+            Error::Network { .. } => "NETWORK",
+            Error::Credentials(_) => "CREDENTIALS",
+            Error::InvalidConfig(_) => "INVALID_CONFIG",
         }
     }
 
@@ -123,5 +238,29 @@ pub const CODES: &[&str] = &[
     "INVALID_PLATFORM",
     "PLATFORM_NOT_FOUND",
     "LIMIT_EXCEEDED",
+    "INVALID_LAYER",
+    "INVALID_JSON",
+    "INVALID_TIME",
+    "MANIFEST_UNKNOWN",
+    "BLOB_UNKNOWN",
+    "CONVERSION",
+    "INVALID_KEY",
     "IO",
+    "NAME_UNKNOWN",
+    "UNAUTHORIZED",
+    "DENIED",
+    "TOO_MANY_REQUESTS",
+    "REGISTRY",
+    "NETWORK",
+    "CREDENTIALS",
+    "INVALID_CONFIG",
 ];
+
+/// ` (rate limit: a; b)` when the registry sent rate-limit headers.
+fn rate_limit_suffix(headers: &[String]) -> String {
+    if headers.is_empty() {
+        String::new()
+    } else {
+        format!(" (rate limit: {})", headers.join("; "))
+    }
+}

@@ -9,7 +9,11 @@
 //! - [`platform`]: `os[(version)]/arch[/variant]`, normalised and matched.
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
 //! - [`convert`]: conversion between manifest generations, with reports.
+//! - [`blobs`]: blobs on disk (`DIR/blobs/sha256/<hex>` or `DIR/sha256/<hex>`).
+//! - [`layer`]: layer compression and diff_ids.
 //! - [`limits`]: caps that keep hostile input harmless.
+//! - [`registry`]: the OCI distribution API client (tokio, reqwest, rustls).
+//! - [`progress`]: progress events for blob transfers.
 //! - [`error`]: one error enum with stable codes.
 //!
 //! ```
@@ -17,16 +21,21 @@
 //! assert_eq!(r.to_string(), "docker.io/library/alpine:latest");
 //! ```
 
+pub mod blobs;
 pub mod convert;
 pub mod descriptor;
 pub mod digest;
 pub mod error;
+pub mod gotime;
 pub mod json;
+pub mod layer;
 pub mod limits;
 pub mod manifest;
 pub mod media_type;
 pub mod platform;
+pub mod progress;
 pub mod reference;
+pub mod registry;
 
 pub use descriptor::Descriptor;
 pub use digest::{Algorithm, Digest};

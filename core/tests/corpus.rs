@@ -2,9 +2,16 @@
 
 #[path = "../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "../../tests/support/schema1_view.rs"]
+mod schema1_view;
 
 use corpus::{Case, Outcome};
 use serde_json::{json, Value};
+use tranship::blobs::BlobStore;
+use tranship::convert::negotiate::{negotiate, MemorySource, Request};
+use tranship::convert::sign::{Schema1Key, Signing};
+use tranship::convert::{convert, ConvertOptions};
+use tranship::layer::{diff_id_file, DiffIdOptions};
 use tranship::manifest::Manifest;
 use tranship::{Algorithm, Digest, Error, Limits, Platform, Reference};
 
@@ -45,6 +52,64 @@ fn platform_arg(case: &Case, key: &str) -> Result<Platform, Error> {
     case.str(key).expect("platform input").parse()
 }
 
+fn digest_map(case: &Case, key: &str) -> Vec<(Digest, Value)> {
+    let entries = case.input.get(key).and_then(Value::as_object);
+    entries
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.parse().expect("digest keys"), v.clone()))
+        .collect()
+}
+
+fn convert_case(case: &Case) -> Result<Value, Error> {
+    let m = manifest(case)?;
+    let mut opts = ConvertOptions::new(case.str("to").expect("input.to").parse()?)
+        .with_reencode_oci_config(case.input["reencode_config"] == json!(true));
+    if let Some(path) = case.file("config") {
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        opts = opts.with_config(bytes);
+    }
+    if let Some(dir) = case.file("blobs") {
+        opts = opts.with_blobs(BlobStore::open(dir)?);
+    }
+    for (blob, diff_id) in digest_map(case, "diff_ids") {
+        let diff_id = diff_id.as_str().expect("diff_id").parse()?;
+        opts = opts.with_diff_id(blob, diff_id);
+    }
+    for (blob, size) in digest_map(case, "layer_sizes") {
+        opts = opts.with_layer_size(blob, size.as_u64().expect("size"));
+    }
+    if let (Some(name), Some(tag)) = (case.str("name"), case.str("tag")) {
+        opts = opts.with_name_and_tag(name, tag);
+    }
+    let c = convert(&m, &opts.with_signing(signing(case)?))?;
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("UTF-8 output");
+    let result = json!({
+        "manifest": text(c.manifest.raw()),
+        "config": c.config.as_deref().map(text),
+        "report": to_value(c.report),
+    });
+    let has_key = case.input.get("signing_key").is_some();
+    Ok(schema1_view::convert(
+        result.as_object().cloned().unwrap_or_default(),
+        has_key,
+    ))
+}
+
+fn diff_id_case(case: &Case) -> Result<Value, Error> {
+    let l = diff_id_file(
+        case.file("file").expect("input.file"),
+        &DiffIdOptions::default(),
+    )?;
+    Ok(json!({
+        "diff_id": l.diff_id.to_string(),
+        "digest": l.compressed.to_string(),
+        "compression": l.compression.as_str(),
+        "size": l.compressed_size,
+        "uncompressed_size": l.uncompressed_size,
+    }))
+}
+
 fn run(case: &Case) -> Outcome {
     let out = match case.op.as_str() {
         "reference" => case
@@ -79,9 +144,60 @@ fn run(case: &Case) -> Outcome {
                 "platform": d.platform.as_ref().map(ToString::to_string),
             }))
         }),
+        "convert" => convert_case(case),
+        "diff_id" => diff_id_case(case),
+        "negotiate" => negotiate_case(case),
         other => panic!("{}: unknown op `{other}`", case.path.display()),
     };
     out.map_err(fail)
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))
+}
+
+/// The signing a schema1 case asks for: `unsigned`, a `signing_key` file,
+/// or a generated key.
+fn signing(case: &Case) -> Result<Signing, Error> {
+    if case.input.get("unsigned").and_then(Value::as_bool) == Some(true) {
+        return Ok(Signing::Unsigned);
+    }
+    match case.file("signing_key") {
+        Some(path) => Ok(Signing::Key(Schema1Key::from_bytes(&read(&path)?)?)),
+        None => Ok(Signing::Key(Schema1Key::generate())),
+    }
+}
+
+/// `negotiate` cases: the stored `file`, a `config` and a `blobs` store.
+fn negotiate_case(case: &Case) -> Result<Value, Error> {
+    let stored = manifest(case)?;
+    let mut source = MemorySource::new();
+    if let Some(path) = case.file("config") {
+        source.insert(read(&path)?);
+    }
+    if let Some(dir) = case.file("blobs") {
+        for entry in std::fs::read_dir(dir.join("blobs/sha256")).expect("blob store") {
+            source.insert(read(&entry.expect("blob").path())?);
+        }
+    }
+    let request = Request {
+        accept: case.input["accept"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        by_digest: case.input["by_digest"].as_bool().unwrap_or(false),
+        name: case.str("name").unwrap_or_default().into(),
+        tag: case.str("tag").unwrap_or_default().into(),
+    };
+    let served = negotiate(&stored, &request, &source, &signing(case)?)?;
+    let result = to_value(&served).as_object().cloned().unwrap_or_default();
+    let has_key = case.input.get("signing_key").is_some();
+    Ok(schema1_view::negotiate(result, &served.bytes, has_key))
 }
 
 #[test]

@@ -49,6 +49,12 @@ YAML
   return 1
 }
 
+# Stops PID with the registries (token issuers, proxies started beside them).
+registry_track_pid() {
+  _registry_pids+=("$1")
+  trap registry_stop_all EXIT
+}
+
 registry_stop_all() {
   local pid dir
   for pid in "${_registry_pids[@]}"; do kill "$pid" 2>/dev/null || true; done

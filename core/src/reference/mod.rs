@@ -136,6 +136,41 @@ impl Reference {
     }
 }
 
+/// Checks a repository path given on its own, without a registry (as
+/// schema1's `name` is written): the grammar and the 255-character limit.
+///
+/// ```
+/// assert!(tranship::reference::check_repository("team/app").is_ok());
+/// let e = tranship::reference::check_repository("Team/app").unwrap_err();
+/// assert_eq!(e.code(), "INVALID_REFERENCE");
+/// ```
+pub fn check_repository(repository: &str) -> Result<(), Error> {
+    let invalid = |reason: String| Error::InvalidReference {
+        input: shown_input(repository),
+        reason,
+    };
+    if repository.len() > MAX_NAME_LEN {
+        return Err(invalid(format!(
+            "the repository name is {} characters long; at most {MAX_NAME_LEN} are allowed",
+            repository.len()
+        )));
+    }
+    parse::check_repository(repository).map_err(invalid)
+}
+
+/// Checks a tag given on its own: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+///
+/// ```
+/// assert!(tranship::reference::check_tag("v1.0").is_ok());
+/// assert!(tranship::reference::check_tag("-x").is_err());
+/// ```
+pub fn check_tag(tag: &str) -> Result<(), Error> {
+    parse::check_tag(tag).map_err(|reason| Error::InvalidReference {
+        input: shown_input(tag),
+        reason,
+    })
+}
+
 /// `localhost` (any case), an IPv4 address in `127.0.0.0/8`, or `[::1]`.
 fn is_loopback_host(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {

@@ -70,6 +70,16 @@ pub(super) fn parse(input: &str) -> Result<Parts<'_>, String> {
     })
 }
 
+/// Checks a repository path given on its own (no registry, tag or digest).
+pub(super) fn check_repository(repository: &str) -> Result<(), String> {
+    Check { input: repository }.repository(repository, 0)
+}
+
+/// Checks a tag given on its own.
+pub(super) fn check_tag(tag: &str) -> Result<(), String> {
+    Check { input: tag }.tag(tag, 0)
+}
+
 /// Rules about the text as a whole, checked before it is split.
 fn check_whole(input: &str) -> Result<(), String> {
     if input.is_empty() {
