@@ -8,8 +8,11 @@
 //! |------------------|-------|
 //! | `ReferenceError` | `INVALID_REFERENCE` |
 //! | `DigestError`    | `INVALID_DIGEST`, `DIGEST_MISMATCH` |
-//! | `ManifestError`  | `INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `INVALID_SIGNATURE` |
+//! | `ManifestError`  | `INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `INVALID_SIGNATURE`, `INVALID_KEY`, `INVALID_JSON`, `INVALID_CONFIG`, `INVALID_TIME` |
 //! | `PlatformError`  | `INVALID_PLATFORM`, `PLATFORM_NOT_FOUND` |
+//! | `ConversionError`| `CONVERSION` |
+//! | `LayerError`     | `INVALID_LAYER` |
+//! | `RegistryError`  | `MANIFEST_UNKNOWN`, `BLOB_UNKNOWN`, `NAME_UNKNOWN`, `UNAUTHORIZED`, `DENIED`, `TOO_MANY_REQUESTS`, `REGISTRY`, `NETWORK`, `CREDENTIALS` |
 //! | `LimitError`     | `LIMIT_EXCEEDED` |
 //! | `IOError`        | `IO` |
 //!
@@ -42,13 +45,31 @@ create_exception!(
     tranship,
     ManifestError,
     TranshipError,
-    "A manifest is malformed, of an unsupported type, or badly signed."
+    "A manifest, config or signing key is malformed, unsupported or badly signed."
 );
 create_exception!(
     tranship,
     PlatformError,
     TranshipError,
     "A platform is malformed or no index entry matches it."
+);
+create_exception!(
+    tranship,
+    ConversionError,
+    TranshipError,
+    "The target format cannot express the source (`CONVERSION`)."
+);
+create_exception!(
+    tranship,
+    LayerError,
+    TranshipError,
+    "A layer blob is not a readable (compressed) tar stream (`INVALID_LAYER`)."
+);
+create_exception!(
+    tranship,
+    RegistryError,
+    TranshipError,
+    "A registry refused or could not be reached, or lacks the content."
 );
 create_exception!(
     tranship,
@@ -71,8 +92,18 @@ pub(crate) fn to_py(err: tranship::Error) -> PyErr {
     let py_err = match code {
         "INVALID_REFERENCE" => ReferenceError::new_err(message),
         "INVALID_DIGEST" | "DIGEST_MISMATCH" => DigestError::new_err(message),
-        "INVALID_MANIFEST" | "UNSUPPORTED_MEDIA_TYPE" | "INVALID_SIGNATURE" => {
-            ManifestError::new_err(message)
+        "INVALID_MANIFEST"
+        | "UNSUPPORTED_MEDIA_TYPE"
+        | "INVALID_SIGNATURE"
+        | "INVALID_KEY"
+        | "INVALID_JSON"
+        | "INVALID_CONFIG"
+        | "INVALID_TIME" => ManifestError::new_err(message),
+        "CONVERSION" => ConversionError::new_err(message),
+        "INVALID_LAYER" => LayerError::new_err(message),
+        "MANIFEST_UNKNOWN" | "BLOB_UNKNOWN" | "NAME_UNKNOWN" | "UNAUTHORIZED" | "DENIED"
+        | "TOO_MANY_REQUESTS" | "REGISTRY" | "NETWORK" | "CREDENTIALS" => {
+            RegistryError::new_err(message)
         }
         "INVALID_PLATFORM" | "PLATFORM_NOT_FOUND" => PlatformError::new_err(message),
         "LIMIT_EXCEEDED" => LimitError::new_err(message),

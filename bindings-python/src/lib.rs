@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 
+mod convert;
 mod digest;
 mod error;
 mod manifest;
@@ -16,11 +17,13 @@ mod reference;
 #[pymodule]
 mod _native {
     #[pymodule_export]
+    use crate::convert::{diff_id_file, Conversion};
+    #[pymodule_export]
     use crate::digest::{parse_digest, Digest};
     #[pymodule_export]
     use crate::error::{
-        DigestError, IOError, LimitError, ManifestError, PlatformError, ReferenceError,
-        TranshipError,
+        ConversionError, DigestError, IOError, LayerError, LimitError, ManifestError,
+        PlatformError, ReferenceError, RegistryError, TranshipError,
     };
     #[pymodule_export]
     use crate::manifest::{parse_manifest, Limits, Manifest};

@@ -1,13 +1,20 @@
-//! `Manifest`, `Limits` and `parse_manifest`.
+//! `Manifest` (inspect, digest, verify, select, convert, negotiate),
+//! `Limits` and `parse_manifest`.
 //!
 //! Reports are the core's serde records turned into plain Python values
 //! (dicts, lists, str, int, bool, None) with the keys of the CLI's
 //! `--json` output.
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 use pythonize::pythonize;
 
+use std::collections::HashMap;
+
+use tranship::convert::negotiate::{negotiate, MemorySource, Request};
+use tranship::convert::ConvertOptions;
+
+use crate::convert::{digest, signing, Conversion};
 use crate::error::to_py;
 
 /// Caps that keep hostile input harmless; fields left out keep their
@@ -81,8 +88,27 @@ impl Limits {
 #[pyclass(frozen, module = "tranship")]
 pub struct Manifest(tranship::manifest::Manifest);
 
+impl From<tranship::manifest::Manifest> for Manifest {
+    fn from(m: tranship::manifest::Manifest) -> Self {
+        Manifest(m)
+    }
+}
+
 #[pymethods]
 impl Manifest {
+    /// The exact bytes the manifest was read from.
+    #[getter]
+    fn raw<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.raw())
+    }
+
+    /// The bytes the digest covers: the raw bytes, or for signed schema1
+    /// the JWS payload.
+    #[getter]
+    fn payload<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.0.payload())
+    }
+
     /// The inspection report: format, media type, digest, size, config,
     /// layers, index entries, signatures, … as a dict.
     fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -118,6 +144,88 @@ impl Manifest {
         let selection = pythonize(py, &entry)?.cast_into::<PyDict>()?;
         selection.set_item("index", index)?;
         Ok(selection.into_any())
+    }
+
+    /// Converts to `to` (`v2s1`, `v2s2` or `oci`). `config` is the source
+    /// config, `blobs` a blob store folder, `diff_ids` and `layer_sizes`
+    /// are keyed by layer digest; schema1 needs `name` and `tag` and is
+    /// signed with `signing_key` (PEM or JWK), a fresh key, or not at all
+    /// when `unsigned`.
+    #[pyo3(signature = (to, *, config=None, blobs=None, diff_ids=None, layer_sizes=None, reencode_config=false, name=None, tag=None, unsigned=false, signing_key=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn convert(
+        &self,
+        py: Python<'_>,
+        to: &str,
+        config: Option<Vec<u8>>,
+        blobs: Option<std::path::PathBuf>,
+        diff_ids: Option<HashMap<String, String>>,
+        layer_sizes: Option<HashMap<String, u64>>,
+        reencode_config: bool,
+        name: Option<&str>,
+        tag: Option<&str>,
+        unsigned: bool,
+        signing_key: Option<&[u8]>,
+    ) -> PyResult<Conversion> {
+        let mut opts = ConvertOptions::new(to.parse().map_err(to_py)?)
+            .with_reencode_oci_config(reencode_config)
+            .with_signing(signing(unsigned, signing_key)?);
+        if let Some(config) = config {
+            opts = opts.with_config(config);
+        }
+        if let Some(dir) = blobs {
+            opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir).map_err(to_py)?);
+        }
+        for (blob, diff_id) in diff_ids.unwrap_or_default() {
+            opts = opts.with_diff_id(digest(&blob)?, digest(&diff_id)?);
+        }
+        for (blob, size) in layer_sizes.unwrap_or_default() {
+            opts = opts.with_layer_size(digest(&blob)?, size);
+        }
+        if let (Some(name), Some(tag)) = (name, tag) {
+            opts = opts.with_name_and_tag(name, tag);
+        }
+        let c = tranship::convert::convert(&self.0, &opts).map_err(to_py)?;
+        Ok(Conversion {
+            manifest: Py::new(py, Manifest::from(c.manifest))?,
+            config: c.config,
+            report: c.report,
+        })
+    }
+
+    /// What a registry serves for this stored manifest and request: a
+    /// dict with `body` (bytes), `content_type`, `digest`, `etag`,
+    /// `converted`, `selected`, `needs_empty_layer` and `report`.
+    /// `contents` are the configs, child manifests and blobs the registry
+    /// holds; a schema1 conversion is signed as in `convert`.
+    #[pyo3(signature = (accept, *, by_digest=false, name="", tag="", contents=Vec::new(), unsigned=false, signing_key=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn negotiate<'py>(
+        &self,
+        py: Python<'py>,
+        accept: Vec<String>,
+        by_digest: bool,
+        name: &str,
+        tag: &str,
+        contents: Vec<Vec<u8>>,
+        unsigned: bool,
+        signing_key: Option<&[u8]>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut source = MemorySource::new();
+        for bytes in contents {
+            source.insert(bytes);
+        }
+        let request = Request {
+            accept,
+            by_digest,
+            name: name.into(),
+            tag: tag.into(),
+        };
+        let signing = signing(unsigned, signing_key)?;
+        let served = negotiate(&self.0, &request, &source, &signing).map_err(to_py)?;
+        let result = pythonize(py, &served)?.cast_into::<PyDict>()?;
+        result.set_item("body", PyBytes::new(py, &served.bytes))?;
+        Ok(result.into_any())
     }
 }
 

@@ -68,6 +68,85 @@ def platform_select(inp: dict[str, Any], case_dir: Path) -> Any:
     return {key: chosen[key] for key in ("index", "digest", "platform")}
 
 
+def signing(inp: dict[str, Any], case_dir: Path) -> dict[str, Any]:
+    key = inp.get("signing_key")
+    return {
+        "unsigned": inp.get("unsigned") is True,
+        "signing_key": (case_dir / key).read_bytes() if key else None,
+    }
+
+
+def signed_view(body: bytes) -> tuple[str, bool, str | None] | None:
+    """For signed schema1: its payload text, whether every signature
+    verifies, and the signer's key id (see tests/corpus/README.md)."""
+    try:
+        m = tranship.parse_manifest(body)
+    except tranship.TranshipError:
+        return None
+    if m.report()["format"] != "schema1-signed":
+        return None
+    payload = m.payload.decode()
+    try:
+        signers = m.verify_signatures()
+    except tranship.TranshipError:
+        return payload, False, None
+    return payload, True, signers[0]["key_id"] if signers else None
+
+
+def convert(inp: dict[str, Any], case_dir: Path) -> Any:
+    config = inp.get("config")
+    blobs = inp.get("blobs")
+    c = manifest(inp, case_dir).convert(
+        inp["to"],
+        config=(case_dir / config).read_bytes() if config else None,
+        blobs=str(case_dir / blobs) if blobs else None,
+        diff_ids=inp.get("diff_ids"),
+        layer_sizes=inp.get("layer_sizes"),
+        reencode_config=inp.get("reencode_config") is True,
+        name=inp.get("name"),
+        tag=inp.get("tag"),
+        **signing(inp, case_dir),
+    )
+    result: dict[str, Any] = {
+        "manifest": c.manifest.raw.decode(),
+        "config": c.config.decode() if c.config is not None else None,
+        "report": c.report,
+    }
+    view = signed_view(c.manifest.raw)
+    if view is not None:
+        del result["manifest"]
+        result["payload"], result["signed"] = view[0], view[1]
+        if "signing_key" in inp:
+            result["key_id"] = view[2]
+    return result
+
+
+def diff_id(inp: dict[str, Any], case_dir: Path) -> Any:
+    return tranship.diff_id_file(str(case_dir / inp["file"]))
+
+
+def negotiate(inp: dict[str, Any], case_dir: Path) -> Any:
+    contents = []
+    if "config" in inp:
+        contents.append((case_dir / inp["config"]).read_bytes())
+    if "blobs" in inp:
+        store = case_dir / inp["blobs"] / "blobs" / "sha256"
+        contents.extend(p.read_bytes() for p in sorted(store.iterdir()))
+    served = manifest(inp, case_dir).negotiate(
+        inp.get("accept", []),
+        by_digest=inp.get("by_digest") is True,
+        name=inp.get("name", ""),
+        tag=inp.get("tag", ""),
+        contents=contents,
+        **signing(inp, case_dir),
+    )
+    view = signed_view(served.pop("body"))
+    served["signed"] = view is not None and view[1]
+    if "signing_key" in inp:
+        served["key_id"] = view[2] if view else None
+    return served
+
+
 OPS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "reference": reference,
     "digest_parse": digest_parse,
@@ -77,6 +156,9 @@ OPS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "platform": platform,
     "platform_match": platform_match,
     "platform_select": platform_select,
+    "convert": convert,
+    "diff_id": diff_id,
+    "negotiate": negotiate,
 }
 
 

@@ -4,9 +4,12 @@ Every function is a thin door into tranship's Rust core; errors are raised
 as subclasses of :class:`TranshipError`, each with the stable ``.code``.
 """
 
+from tranship._native import Conversion as Conversion
+from tranship._native import ConversionError as ConversionError
 from tranship._native import Digest as Digest
 from tranship._native import DigestError as DigestError
 from tranship._native import IOError as IOError
+from tranship._native import LayerError as LayerError
 from tranship._native import LimitError as LimitError
 from tranship._native import Limits as Limits
 from tranship._native import Manifest as Manifest
@@ -15,7 +18,9 @@ from tranship._native import Platform as Platform
 from tranship._native import PlatformError as PlatformError
 from tranship._native import Reference as Reference
 from tranship._native import ReferenceError as ReferenceError
+from tranship._native import RegistryError as RegistryError
 from tranship._native import TranshipError as TranshipError
+from tranship._native import diff_id_file as diff_id_file
 from tranship._native import parse_digest as parse_digest
 from tranship._native import parse_manifest as parse_manifest
 from tranship._native import parse_platform as parse_platform
@@ -26,8 +31,11 @@ from tranship._native import platform_matches as platform_matches
 # `from tranship import *` never shadows the builtins of those names; use
 # them as `tranship.ReferenceError` and `tranship.IOError`.
 __all__ = [
+    "Conversion",
+    "ConversionError",
     "Digest",
     "DigestError",
+    "LayerError",
     "LimitError",
     "Limits",
     "Manifest",
@@ -35,7 +43,9 @@ __all__ = [
     "Platform",
     "PlatformError",
     "Reference",
+    "RegistryError",
     "TranshipError",
+    "diff_id_file",
     "parse_digest",
     "parse_manifest",
     "parse_platform",

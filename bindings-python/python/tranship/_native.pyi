@@ -3,9 +3,12 @@ import builtins
 from typing import Any, final
 
 __all__ = [
+    "Conversion",
+    "ConversionError",
     "Digest",
     "DigestError",
     "IOError",
+    "LayerError",
     "LimitError",
     "Limits",
     "Manifest",
@@ -14,7 +17,9 @@ __all__ = [
     "PlatformError",
     "Reference",
     "ReferenceError",
+    "RegistryError",
     "TranshipError",
+    "diff_id_file",
     "parse_digest",
     "parse_manifest",
     "parse_platform",
@@ -34,10 +39,19 @@ class DigestError(TranshipError):
     """A digest is malformed or content does not match it."""
 
 class ManifestError(TranshipError):
-    """A manifest is malformed, of an unsupported type, or badly signed."""
+    """A manifest, config or signing key is malformed, unsupported or badly signed."""
 
 class PlatformError(TranshipError):
     """A platform is malformed or no index entry matches it."""
+
+class ConversionError(TranshipError):
+    """The target format cannot express the source (`CONVERSION`)."""
+
+class LayerError(TranshipError):
+    """A layer blob is not a readable (compressed) tar stream (`INVALID_LAYER`)."""
+
+class RegistryError(TranshipError):
+    """A registry refused or could not be reached, or lacks the content."""
 
 class LimitError(TranshipError):
     """Input exceeds a configured limit (`LIMIT_EXCEEDED`)."""
@@ -144,6 +158,14 @@ class Limits:
 class Manifest:
     """A manifest of any generation, parsed from its exact bytes."""
 
+    @property
+    def raw(self) -> bytes:
+        """The exact bytes the manifest was read from."""
+
+    @property
+    def payload(self) -> bytes:
+        """The bytes the digest covers (signed schema1: the JWS payload)."""
+
     def report(self) -> dict[str, Any]:
         """The inspection report, with the keys of `tranship manifest inspect --json`."""
 
@@ -155,6 +177,49 @@ class Manifest:
 
     def select_platform(self, platform: str) -> dict[str, Any]:
         """The index entry chosen for `platform`, with its `index`."""
+
+    def convert(
+        self,
+        to: str,
+        *,
+        config: bytes | None = None,
+        blobs: str | None = None,
+        diff_ids: dict[str, str] | None = None,
+        layer_sizes: dict[str, int] | None = None,
+        reencode_config: bool = False,
+        name: str | None = None,
+        tag: str | None = None,
+        unsigned: bool = False,
+        signing_key: bytes | None = None,
+    ) -> Conversion:
+        """Converts to `v2s1`, `v2s2` or `oci`."""
+
+    def negotiate(
+        self,
+        accept: list[str],
+        *,
+        by_digest: bool = False,
+        name: str = "",
+        tag: str = "",
+        contents: list[bytes] = ...,
+        unsigned: bool = False,
+        signing_key: bytes | None = None,
+    ) -> dict[str, Any]:
+        """What a registry serves for this stored manifest and request."""
+
+@final
+class Conversion:
+    """The outcome of `Manifest.convert`."""
+
+    @property
+    def manifest(self) -> Manifest: ...
+    @property
+    def config(self) -> bytes | None: ...
+    @property
+    def report(self) -> dict[str, Any]: ...
+
+def diff_id_file(path: str) -> dict[str, Any]:
+    """The digests of a layer blob file."""
 
 def parse_manifest(
     data: bytes, content_type: str | None = None, limits: Limits | None = None
