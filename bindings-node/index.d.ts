@@ -9,8 +9,29 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The outcome of `manifest.convert`. */
+export declare class Conversion {
+  /** The converted manifest. */
+  get manifest(): Manifest
+  /** A config blob the conversion created, if any. */
+  get config(): Buffer | null
+  /** Which digests changed and what was lost. */
+  get report(): ConversionReport
+}
+
 /** A manifest of any generation, parsed from its exact bytes. */
 export declare class Manifest {
+  /** The exact bytes the manifest was read from. */
+  get raw(): Buffer
+  /**
+   * The bytes the digest covers: the raw bytes, or for signed schema1
+   * the JWS payload.
+   */
+  get payload(): Buffer
+  /** Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`. */
+  convert(to: string, options?: ConvertOptions | undefined | null): Conversion
+  /** What a registry serves for this stored manifest and `request`. */
+  negotiate(request: NegotiateRequest): Served
   /**
    * The inspection report: format, media type, digest, size, config,
    * layers, index entries, signatures, ...
@@ -34,6 +55,51 @@ export declare class Manifest {
   selectPlatform(platform: string): PlatformSelection
 }
 
+/** What a conversion changed and lost. */
+export interface ConversionReport {
+  /** Format of the source. */
+  sourceFormat: string
+  /** Digest of the source. */
+  sourceDigest: string
+  /** Format of the result. */
+  resultFormat: string
+  /** Digest of the result. */
+  resultDigest: string
+  /** Digest of the source's config. */
+  sourceConfigDigest?: string
+  /** Digest of the result's config. */
+  resultConfigDigest?: string
+  /** What the result cannot carry, in a fixed order. */
+  lost: Array<string>
+}
+
+/**
+ * How to convert: the source `config`, a `blobs` store folder, `diffIds`
+ * and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,
+ * and its signing: `unsigned`, a `signingKey` (PEM or JWK), or else a
+ * fresh key.
+ */
+export interface ConvertOptions {
+  /** The source config blob. */
+  config?: Buffer
+  /** A blob store folder (`DIR/sha256/<hex>` or `DIR/blobs/sha256/<hex>`). */
+  blobs?: string
+  /** Known diff_ids, keyed by layer blob digest. */
+  diffIds?: Record<string, string>
+  /** Known layer sizes, keyed by layer blob digest. */
+  layerSizes?: Record<string, number>
+  /** Re-encode an OCI config as containers/image does. */
+  reencodeConfig?: boolean
+  /** schema1's `name`. */
+  name?: string
+  /** schema1's `tag`. */
+  tag?: string
+  /** Leave a schema1 result unsigned. */
+  unsigned?: boolean
+  /** The schema1 signing key, PEM or JWK. */
+  signingKey?: Buffer
+}
+
 /** A descriptor in a report; schema1 layers have no media type or size. */
 export interface DescriptorReport {
   /** Media type of the content. */
@@ -43,6 +109,12 @@ export interface DescriptorReport {
   /** Size in bytes. */
   size?: number
 }
+
+/**
+ * The digests of the layer blob file at `path`; throws with `code`
+ * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+ */
+export declare function diffIdFile(path: string): LayerDigests
 
 /** A content digest split into its parts. */
 export interface Digest {
@@ -62,6 +134,20 @@ export interface IndexEntryReport {
   size: number
   /** Normalised platform text, e.g. `linux/arm64/v8`. */
   platform?: string
+}
+
+/** The digests of a layer blob. */
+export interface LayerDigests {
+  /** Digest of the uncompressed tar stream. */
+  diffId: string
+  /** Digest of the blob as stored. */
+  digest: string
+  /** `none`, `gzip`, `zstd`, `bzip2` or `xz`. */
+  compression: string
+  /** Size of the blob as stored. */
+  size: number
+  /** Size of the uncompressed tar stream. */
+  uncompressedSize: number
 }
 
 /**
@@ -113,6 +199,27 @@ export interface ManifestReport {
   schema1?: Schema1Report
   /** One entry per JWS signature (signed schema1 only). */
   signatures: Array<SignatureReport>
+}
+
+/**
+ * A client's manifest request and what the registry holds, for
+ * `manifest.negotiate`.
+ */
+export interface NegotiateRequest {
+  /** The values of every `Accept` header sent. */
+  accept: Array<string>
+  /** True when requested by digest. */
+  byDigest?: boolean
+  /** The repository path (schema1's `name`). */
+  name?: string
+  /** The tag requested (schema1's `tag`). */
+  tag?: string
+  /** The configs, child manifests and blobs the registry holds. */
+  contents?: Array<Buffer>
+  /** Leave a schema1 conversion unsigned. */
+  unsigned?: boolean
+  /** The schema1 signing key, PEM or JWK. */
+  signingKey?: Buffer
 }
 
 /** Parses `algorithm:hex`; throws with `code` `INVALID_DIGEST`. */
@@ -202,6 +309,26 @@ export interface Schema1Report {
   tag: string
   /** CPU architecture. */
   architecture: string
+}
+
+/** What a registry sends. */
+export interface Served {
+  /** The body. */
+  body: Buffer
+  /** `Content-Type`. */
+  contentType: string
+  /** `Docker-Content-Digest`. */
+  digest: string
+  /** `Etag`. */
+  etag: string
+  /** True when the body is a schema1 conversion made for this request. */
+  converted: boolean
+  /** The list entry served in a list's place. */
+  selected?: string
+  /** True when the body needs the empty-gzip layer, which is not stored. */
+  needsEmptyLayer: boolean
+  /** The conversion's report, when converted. */
+  report?: ConversionReport
 }
 
 /** One JWS signature of a signed schema1 manifest. */

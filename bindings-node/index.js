@@ -835,7 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Conversion = nativeBinding.Conversion
 module.exports.Manifest = nativeBinding.Manifest
+module.exports.diffIdFile = nativeBinding.diffIdFile
 module.exports.parseDigest = nativeBinding.parseDigest
 module.exports.parseManifest = nativeBinding.parseManifest
 module.exports.parsePlatform = nativeBinding.parsePlatform

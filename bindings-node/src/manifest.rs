@@ -1,8 +1,9 @@
 //! `parseManifest`, the `Manifest` class and `Limits`.
 
-use napi::bindgen_prelude::Uint8Array;
+use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi_derive::napi;
 
+use crate::convert::{Conversion, ConvertOptions, NegotiateRequest, Served};
 use crate::error::{to_js, Result};
 use crate::report::{IndexEntryReport, ManifestReport, Signer};
 
@@ -58,8 +59,39 @@ pub struct PlatformSelection {
 #[napi]
 pub struct Manifest(tranship::manifest::Manifest);
 
+impl From<tranship::manifest::Manifest> for Manifest {
+    fn from(m: tranship::manifest::Manifest) -> Self {
+        Manifest(m)
+    }
+}
+
 #[napi]
 impl Manifest {
+    /// The exact bytes the manifest was read from.
+    #[napi(getter)]
+    pub fn raw(&self) -> Buffer {
+        Buffer::from(self.0.raw())
+    }
+
+    /// The bytes the digest covers: the raw bytes, or for signed schema1
+    /// the JWS payload.
+    #[napi(getter)]
+    pub fn payload(&self) -> Buffer {
+        Buffer::from(self.0.payload())
+    }
+
+    /// Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+    #[napi]
+    pub fn convert(&self, to: String, options: Option<ConvertOptions>) -> Result<Conversion> {
+        crate::convert::convert(&self.0, &to, options.unwrap_or_default())
+    }
+
+    /// What a registry serves for this stored manifest and `request`.
+    #[napi]
+    pub fn negotiate(&self, request: NegotiateRequest) -> Result<Served> {
+        crate::convert::serve(&self.0, request)
+    }
+
     /// The inspection report: format, media type, digest, size, config,
     /// layers, index entries, signatures, ...
     #[napi]

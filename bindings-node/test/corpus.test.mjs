@@ -63,6 +63,39 @@ function manifest(input, dir) {
   return tranship.parseManifest(data, input.content_type, limits)
 }
 
+const conversionReport = (r) => ({
+  source_format: r.sourceFormat,
+  source_digest: r.sourceDigest,
+  result_format: r.resultFormat,
+  result_digest: r.resultDigest,
+  source_config_digest: orNull(r.sourceConfigDigest),
+  result_config_digest: orNull(r.resultConfigDigest),
+  lost: r.lost,
+})
+
+const signing = (input, dir) => ({
+  unsigned: input.unsigned === true,
+  signingKey: input.signing_key ? readFileSync(join(dir, input.signing_key)) : undefined,
+})
+
+/** For signed schema1: [payload text, every signature verifies, key id]. */
+function signedView(body) {
+  let m
+  try {
+    m = tranship.parseManifest(body)
+  } catch {
+    return null
+  }
+  if (m.report().format !== 'schema1-signed') return null
+  const payload = m.payload.toString('utf8')
+  try {
+    const signers = m.verifySignatures()
+    return [payload, true, signers.length ? signers[0].keyId : null]
+  } catch {
+    return [payload, false, null]
+  }
+}
+
 const ops = {
   reference: (input) => {
     const r = tranship.parseReference(input.reference)
@@ -100,6 +133,70 @@ const ops = {
     }
   },
   platform_match: (input) => ({ matches: tranship.platformMatches(input.want, input.have) }),
+  convert: (input, dir) => {
+    const c = manifest(input, dir).convert(input.to, {
+      config: input.config ? readFileSync(join(dir, input.config)) : undefined,
+      blobs: input.blobs ? join(dir, input.blobs) : undefined,
+      diffIds: input.diff_ids,
+      layerSizes: input.layer_sizes,
+      reencodeConfig: input.reencode_config === true,
+      name: input.name,
+      tag: input.tag,
+      ...signing(input, dir),
+    })
+    const result = {
+      manifest: c.manifest.raw.toString('utf8'),
+      config: c.config ? c.config.toString('utf8') : null,
+      report: conversionReport(c.report),
+    }
+    const view = signedView(c.manifest.raw)
+    if (view) {
+      delete result.manifest
+      result.payload = view[0]
+      result.signed = view[1]
+      if ('signing_key' in input) result.key_id = view[2]
+    }
+    return result
+  },
+  diff_id: (input, dir) => {
+    const l = tranship.diffIdFile(join(dir, input.file))
+    return {
+      diff_id: l.diffId,
+      digest: l.digest,
+      compression: l.compression,
+      size: l.size,
+      uncompressed_size: l.uncompressedSize,
+    }
+  },
+  negotiate: (input, dir) => {
+    const contents = []
+    if (input.config) contents.push(readFileSync(join(dir, input.config)))
+    if (input.blobs) {
+      const store = join(dir, input.blobs, 'blobs', 'sha256')
+      for (const name of readdirSync(store).sort()) contents.push(readFileSync(join(store, name)))
+    }
+    const s = manifest(input, dir).negotiate({
+      accept: input.accept ?? [],
+      byDigest: input.by_digest === true,
+      name: input.name,
+      tag: input.tag,
+      contents,
+      ...signing(input, dir),
+    })
+    const view = signedView(s.body)
+    const result = {
+      content_type: s.contentType,
+      digest: s.digest,
+      etag: s.etag,
+      converted: s.converted,
+      selected: orNull(s.selected),
+      needs_empty_layer: s.needsEmptyLayer,
+      report: s.report ? conversionReport(s.report) : null,
+      signed: view !== null && view[1],
+    }
+    if ('signing_key' in input) result.key_id = view ? view[2] : null
+    return result
+  },
   platform_select: (input, dir) => {
     const chosen = manifest(input, dir).selectPlatform(input.platform)
     return { index: chosen.index, digest: chosen.digest, platform: orNull(chosen.platform) }

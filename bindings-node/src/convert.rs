@@ -1,0 +1,210 @@
+//! `manifest.convert`, `manifest.negotiate` and `diffIdFile`.
+
+use std::collections::HashMap;
+
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+use tranship::convert::negotiate::{negotiate, MemorySource, Request};
+use tranship::convert::sign::{Schema1Key, Signing};
+
+use crate::error::{to_js, Result};
+use crate::manifest::Manifest;
+use crate::report::ConversionReport;
+
+/// How to convert: the source `config`, a `blobs` store folder, `diffIds`
+/// and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,
+/// and its signing: `unsigned`, a `signingKey` (PEM or JWK), or else a
+/// fresh key.
+#[napi(object)]
+#[derive(Default)]
+pub struct ConvertOptions {
+    /// The source config blob.
+    pub config: Option<Buffer>,
+    /// A blob store folder (`DIR/sha256/<hex>` or `DIR/blobs/sha256/<hex>`).
+    pub blobs: Option<String>,
+    /// Known diff_ids, keyed by layer blob digest.
+    pub diff_ids: Option<HashMap<String, String>>,
+    /// Known layer sizes, keyed by layer blob digest.
+    pub layer_sizes: Option<HashMap<String, i64>>,
+    /// Re-encode an OCI config as containers/image does.
+    pub reencode_config: Option<bool>,
+    /// schema1's `name`.
+    pub name: Option<String>,
+    /// schema1's `tag`.
+    pub tag: Option<String>,
+    /// Leave a schema1 result unsigned.
+    pub unsigned: Option<bool>,
+    /// The schema1 signing key, PEM or JWK.
+    pub signing_key: Option<Buffer>,
+}
+
+/// A client's manifest request and what the registry holds, for
+/// `manifest.negotiate`.
+#[napi(object)]
+#[derive(Default)]
+pub struct NegotiateRequest {
+    /// The values of every `Accept` header sent.
+    pub accept: Vec<String>,
+    /// True when requested by digest.
+    pub by_digest: Option<bool>,
+    /// The repository path (schema1's `name`).
+    pub name: Option<String>,
+    /// The tag requested (schema1's `tag`).
+    pub tag: Option<String>,
+    /// The configs, child manifests and blobs the registry holds.
+    pub contents: Option<Vec<Buffer>>,
+    /// Leave a schema1 conversion unsigned.
+    pub unsigned: Option<bool>,
+    /// The schema1 signing key, PEM or JWK.
+    pub signing_key: Option<Buffer>,
+}
+
+/// What a registry sends.
+#[napi(object)]
+pub struct Served {
+    /// The body.
+    pub body: Buffer,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// `Docker-Content-Digest`.
+    pub digest: String,
+    /// `Etag`.
+    pub etag: String,
+    /// True when the body is a schema1 conversion made for this request.
+    pub converted: bool,
+    /// The list entry served in a list's place.
+    pub selected: Option<String>,
+    /// True when the body needs the empty-gzip layer, which is not stored.
+    pub needs_empty_layer: bool,
+    /// The conversion's report, when converted.
+    pub report: Option<ConversionReport>,
+}
+
+/// The digests of a layer blob.
+#[napi(object)]
+pub struct LayerDigests {
+    /// Digest of the uncompressed tar stream.
+    pub diff_id: String,
+    /// Digest of the blob as stored.
+    pub digest: String,
+    /// `none`, `gzip`, `zstd`, `bzip2` or `xz`.
+    pub compression: String,
+    /// Size of the blob as stored.
+    pub size: f64,
+    /// Size of the uncompressed tar stream.
+    pub uncompressed_size: f64,
+}
+
+/// The outcome of `manifest.convert`.
+#[napi]
+pub struct Conversion {
+    manifest: tranship::manifest::Manifest,
+    config: Option<Vec<u8>>,
+    report: tranship::convert::ConversionReport,
+}
+
+#[napi]
+impl Conversion {
+    /// The converted manifest.
+    #[napi(getter)]
+    pub fn manifest(&self) -> Manifest {
+        Manifest::from(self.manifest.clone())
+    }
+
+    /// A config blob the conversion created, if any.
+    #[napi(getter)]
+    pub fn config(&self) -> Option<Buffer> {
+        self.config.clone().map(Buffer::from)
+    }
+
+    /// Which digests changed and what was lost.
+    #[napi(getter)]
+    pub fn report(&self) -> ConversionReport {
+        self.report.clone().into()
+    }
+}
+
+fn signing(unsigned: Option<bool>, key: Option<&Buffer>) -> Result<Signing> {
+    Ok(match (unsigned.unwrap_or(false), key) {
+        (true, _) => Signing::Unsigned,
+        (false, Some(key)) => Signing::Key(Schema1Key::from_bytes(key).map_err(to_js)?),
+        (false, None) => Signing::Key(Schema1Key::generate()),
+    })
+}
+
+fn digest(text: &str) -> Result<tranship::Digest> {
+    text.parse().map_err(to_js)
+}
+
+/// Converts `manifest` to `to` (`v2s1`, `v2s2` or `oci`).
+pub fn convert(
+    manifest: &tranship::manifest::Manifest,
+    to: &str,
+    options: ConvertOptions,
+) -> Result<Conversion> {
+    let mut opts = tranship::convert::ConvertOptions::new(to.parse().map_err(to_js)?)
+        .with_reencode_oci_config(options.reencode_config.unwrap_or(false))
+        .with_signing(signing(options.unsigned, options.signing_key.as_ref())?);
+    if let Some(config) = options.config {
+        opts = opts.with_config(config.to_vec());
+    }
+    if let Some(dir) = options.blobs {
+        opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir).map_err(to_js)?);
+    }
+    for (blob, diff_id) in options.diff_ids.unwrap_or_default() {
+        opts = opts.with_diff_id(digest(&blob)?, digest(&diff_id)?);
+    }
+    for (blob, size) in options.layer_sizes.unwrap_or_default() {
+        opts = opts.with_layer_size(digest(&blob)?, u64::try_from(size).unwrap_or(0));
+    }
+    if let (Some(name), Some(tag)) = (options.name, options.tag) {
+        opts = opts.with_name_and_tag(name, tag);
+    }
+    let c = tranship::convert::convert(manifest, &opts).map_err(to_js)?;
+    Ok(Conversion {
+        manifest: c.manifest,
+        config: c.config,
+        report: c.report,
+    })
+}
+
+/// What a registry serves for `manifest` and `request`.
+pub fn serve(manifest: &tranship::manifest::Manifest, request: NegotiateRequest) -> Result<Served> {
+    let mut source = MemorySource::new();
+    for bytes in request.contents.unwrap_or_default() {
+        source.insert(bytes.to_vec());
+    }
+    let signing = signing(request.unsigned, request.signing_key.as_ref())?;
+    let request = Request {
+        accept: request.accept,
+        by_digest: request.by_digest.unwrap_or(false),
+        name: request.name.unwrap_or_default(),
+        tag: request.tag.unwrap_or_default(),
+    };
+    let s = negotiate(manifest, &request, &source, &signing).map_err(to_js)?;
+    Ok(Served {
+        content_type: s.content_type.to_string(),
+        digest: s.digest.to_string(),
+        etag: s.etag,
+        converted: s.converted,
+        selected: s.selected.map(|d| d.to_string()),
+        needs_empty_layer: s.needs_empty_layer,
+        report: s.report.map(Into::into),
+        body: Buffer::from(s.bytes),
+    })
+}
+
+/// The digests of the layer blob file at `path`; throws with `code`
+/// `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+#[napi]
+pub fn diff_id_file(path: String) -> Result<LayerDigests> {
+    let l = tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default())
+        .map_err(to_js)?;
+    Ok(LayerDigests {
+        diff_id: l.diff_id.to_string(),
+        digest: l.compressed.to_string(),
+        compression: l.compression.as_str().to_string(),
+        size: l.compressed_size as f64,
+        uncompressed_size: l.uncompressed_size as f64,
+    })
+}
