@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::convert::{Conversion, ConvertOptions, NegotiateRequest, Served};
 use crate::error::TranshipError;
 use crate::report::{IndexEntryReport, ManifestReport, Signer};
 
@@ -59,8 +60,40 @@ pub struct PlatformSelection {
 #[derive(Debug, uniffi::Object)]
 pub struct Manifest(tranship::manifest::Manifest);
 
+impl From<tranship::manifest::Manifest> for Manifest {
+    fn from(m: tranship::manifest::Manifest) -> Self {
+        Manifest(m)
+    }
+}
+
 #[uniffi::export]
 impl Manifest {
+    /// The exact bytes the manifest was read from.
+    pub fn raw(&self) -> Vec<u8> {
+        self.0.raw().to_vec()
+    }
+
+    /// The bytes the digest covers: the raw bytes, or for signed schema1
+    /// the JWS payload.
+    pub fn payload(&self) -> Vec<u8> {
+        self.0.payload().to_vec()
+    }
+
+    /// Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+    #[uniffi::method(default(options = None))]
+    pub fn convert(
+        &self,
+        to: String,
+        options: Option<ConvertOptions>,
+    ) -> Result<Conversion, TranshipError> {
+        crate::convert::convert(&self.0, &to, options.unwrap_or_default())
+    }
+
+    /// What a registry serves for this stored manifest and `request`.
+    pub fn negotiate(&self, request: NegotiateRequest) -> Result<Served, TranshipError> {
+        crate::convert::serve(&self.0, request)
+    }
+
     /// The inspection report: format, media type, digest, size, config,
     /// layers, index entries, signatures, ...
     pub fn report(&self) -> ManifestReport {

@@ -153,3 +153,36 @@ impl From<core::Signer> for Signer {
         }
     }
 }
+
+/// What a conversion changed and lost.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConversionReport {
+    /// Format of the source.
+    pub source_format: String,
+    /// Digest of the source.
+    pub source_digest: String,
+    /// Format of the result.
+    pub result_format: String,
+    /// Digest of the result.
+    pub result_digest: String,
+    /// Digest of the source's config.
+    pub source_config_digest: Option<String>,
+    /// Digest of the result's config.
+    pub result_config_digest: Option<String>,
+    /// What the result cannot carry, in a fixed order.
+    pub lost: Vec<String>,
+}
+
+impl From<tranship::convert::ConversionReport> for ConversionReport {
+    fn from(r: tranship::convert::ConversionReport) -> Self {
+        ConversionReport {
+            source_format: r.source_format.to_string(),
+            source_digest: r.source_digest.to_string(),
+            result_format: r.result_format.to_string(),
+            result_digest: r.result_digest.to_string(),
+            source_config_digest: r.source_config_digest.map(|d| d.to_string()),
+            result_config_digest: r.result_config_digest.map(|d| d.to_string()),
+            lost: r.lost,
+        }
+    }
+}

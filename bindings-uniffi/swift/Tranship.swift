@@ -575,10 +575,31 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol ManifestProtocol: AnyObject, Sendable {
     
     /**
+     * Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+     */
+    func convert(to: String, options: ConvertOptions?) throws  -> Conversion
+    
+    /**
      * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
      * payload); `algorithm` is `sha256` (default) or `sha512`.
      */
     func digest(algorithm: String?) throws  -> String
+    
+    /**
+     * What a registry serves for this stored manifest and `request`.
+     */
+    func negotiate(request: NegotiateRequest) throws  -> Served
+    
+    /**
+     * The bytes the digest covers: the raw bytes, or for signed schema1
+     * the JWS payload.
+     */
+    func payload()  -> Data
+    
+    /**
+     * The exact bytes the manifest was read from.
+     */
+    func raw()  -> Data
     
     /**
      * The inspection report: format, media type, digest, size, config,
@@ -656,6 +677,20 @@ open class Manifest: ManifestProtocol, @unchecked Sendable {
 
     
     /**
+     * Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+     */
+open func convert(to: String, options: ConvertOptions? = nil)throws  -> Conversion  {
+    return try  FfiConverterTypeConversion_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_convert(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(to),
+        FfiConverterOptionTypeConvertOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
      * payload); `algorithm` is `sha256` (default) or `sha512`.
      */
@@ -665,6 +700,44 @@ open func digest(algorithm: String? = nil)throws  -> String  {
     uniffi_tranship_uniffi_fn_method_manifest_digest(
             self.uniffiCloneHandle(),
         FfiConverterOptionString.lower(algorithm),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What a registry serves for this stored manifest and `request`.
+     */
+open func negotiate(request: NegotiateRequest)throws  -> Served  {
+    return try  FfiConverterTypeServed_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_negotiate(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeNegotiateRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The bytes the digest covers: the raw bytes, or for signed schema1
+     * the JWS payload.
+     */
+open func payload() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_payload(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The exact bytes the manifest was read from.
+     */
+open func raw() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_manifest_raw(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -755,6 +828,346 @@ public func FfiConverterTypeManifest_lower(_ value: Manifest) -> UInt64 {
 }
 
 
+
+
+/**
+ * The outcome of `manifest.convert`.
+ */
+public struct Conversion {
+    /**
+     * The converted manifest.
+     */
+    public var manifest: Manifest
+    /**
+     * A config blob the conversion created, if any.
+     */
+    public var config: Data?
+    /**
+     * Which digests changed and what was lost.
+     */
+    public var report: ConversionReport
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The converted manifest.
+         */manifest: Manifest, 
+        /**
+         * A config blob the conversion created, if any.
+         */config: Data?, 
+        /**
+         * Which digests changed and what was lost.
+         */report: ConversionReport) {
+        self.manifest = manifest
+        self.config = config
+        self.report = report
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Conversion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConversion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Conversion {
+        return
+            try Conversion(
+                manifest: FfiConverterTypeManifest.read(from: &buf), 
+                config: FfiConverterOptionData.read(from: &buf), 
+                report: FfiConverterTypeConversionReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Conversion, into buf: inout [UInt8]) {
+        FfiConverterTypeManifest.write(value.manifest, into: &buf)
+        FfiConverterOptionData.write(value.config, into: &buf)
+        FfiConverterTypeConversionReport.write(value.report, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversion_lift(_ buf: RustBuffer) throws -> Conversion {
+    return try FfiConverterTypeConversion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversion_lower(_ value: Conversion) -> RustBuffer {
+    return FfiConverterTypeConversion.lower(value)
+}
+
+
+/**
+ * What a conversion changed and lost.
+ */
+public struct ConversionReport: Equatable, Hashable {
+    /**
+     * Format of the source.
+     */
+    public var sourceFormat: String
+    /**
+     * Digest of the source.
+     */
+    public var sourceDigest: String
+    /**
+     * Format of the result.
+     */
+    public var resultFormat: String
+    /**
+     * Digest of the result.
+     */
+    public var resultDigest: String
+    /**
+     * Digest of the source's config.
+     */
+    public var sourceConfigDigest: String?
+    /**
+     * Digest of the result's config.
+     */
+    public var resultConfigDigest: String?
+    /**
+     * What the result cannot carry, in a fixed order.
+     */
+    public var lost: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Format of the source.
+         */sourceFormat: String, 
+        /**
+         * Digest of the source.
+         */sourceDigest: String, 
+        /**
+         * Format of the result.
+         */resultFormat: String, 
+        /**
+         * Digest of the result.
+         */resultDigest: String, 
+        /**
+         * Digest of the source's config.
+         */sourceConfigDigest: String?, 
+        /**
+         * Digest of the result's config.
+         */resultConfigDigest: String?, 
+        /**
+         * What the result cannot carry, in a fixed order.
+         */lost: [String]) {
+        self.sourceFormat = sourceFormat
+        self.sourceDigest = sourceDigest
+        self.resultFormat = resultFormat
+        self.resultDigest = resultDigest
+        self.sourceConfigDigest = sourceConfigDigest
+        self.resultConfigDigest = resultConfigDigest
+        self.lost = lost
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConversionReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConversionReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConversionReport {
+        return
+            try ConversionReport(
+                sourceFormat: FfiConverterString.read(from: &buf), 
+                sourceDigest: FfiConverterString.read(from: &buf), 
+                resultFormat: FfiConverterString.read(from: &buf), 
+                resultDigest: FfiConverterString.read(from: &buf), 
+                sourceConfigDigest: FfiConverterOptionString.read(from: &buf), 
+                resultConfigDigest: FfiConverterOptionString.read(from: &buf), 
+                lost: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConversionReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sourceFormat, into: &buf)
+        FfiConverterString.write(value.sourceDigest, into: &buf)
+        FfiConverterString.write(value.resultFormat, into: &buf)
+        FfiConverterString.write(value.resultDigest, into: &buf)
+        FfiConverterOptionString.write(value.sourceConfigDigest, into: &buf)
+        FfiConverterOptionString.write(value.resultConfigDigest, into: &buf)
+        FfiConverterSequenceString.write(value.lost, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversionReport_lift(_ buf: RustBuffer) throws -> ConversionReport {
+    return try FfiConverterTypeConversionReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversionReport_lower(_ value: ConversionReport) -> RustBuffer {
+    return FfiConverterTypeConversionReport.lower(value)
+}
+
+
+/**
+ * How to convert: the source `config`, a `blobs` store folder, `diffIds`
+ * and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,
+ * and its signing: `unsigned`, a `signingKey` (PEM or JWK), or else a
+ * fresh key.
+ */
+public struct ConvertOptions: Equatable, Hashable {
+    /**
+     * The source config blob.
+     */
+    public var config: Data?
+    /**
+     * A blob store folder (`DIR/sha256/<hex>` or `DIR/blobs/sha256/<hex>`).
+     */
+    public var blobs: String?
+    /**
+     * Known diff_ids, keyed by layer blob digest.
+     */
+    public var diffIds: [String: String]
+    /**
+     * Known layer sizes, keyed by layer blob digest.
+     */
+    public var layerSizes: [String: UInt64]
+    /**
+     * Re-encode an OCI config as containers/image does.
+     */
+    public var reencodeConfig: Bool
+    /**
+     * schema1's `name`.
+     */
+    public var name: String?
+    /**
+     * schema1's `tag`.
+     */
+    public var tag: String?
+    /**
+     * Leave a schema1 result unsigned.
+     */
+    public var unsigned: Bool
+    /**
+     * The schema1 signing key, PEM or JWK.
+     */
+    public var signingKey: Data?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The source config blob.
+         */config: Data? = nil, 
+        /**
+         * A blob store folder (`DIR/sha256/<hex>` or `DIR/blobs/sha256/<hex>`).
+         */blobs: String? = nil, 
+        /**
+         * Known diff_ids, keyed by layer blob digest.
+         */diffIds: [String: String] = [:], 
+        /**
+         * Known layer sizes, keyed by layer blob digest.
+         */layerSizes: [String: UInt64] = [:], 
+        /**
+         * Re-encode an OCI config as containers/image does.
+         */reencodeConfig: Bool = false, 
+        /**
+         * schema1's `name`.
+         */name: String? = nil, 
+        /**
+         * schema1's `tag`.
+         */tag: String? = nil, 
+        /**
+         * Leave a schema1 result unsigned.
+         */unsigned: Bool = false, 
+        /**
+         * The schema1 signing key, PEM or JWK.
+         */signingKey: Data? = nil) {
+        self.config = config
+        self.blobs = blobs
+        self.diffIds = diffIds
+        self.layerSizes = layerSizes
+        self.reencodeConfig = reencodeConfig
+        self.name = name
+        self.tag = tag
+        self.unsigned = unsigned
+        self.signingKey = signingKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConvertOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConvertOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConvertOptions {
+        return
+            try ConvertOptions(
+                config: FfiConverterOptionData.read(from: &buf), 
+                blobs: FfiConverterOptionString.read(from: &buf), 
+                diffIds: FfiConverterDictionaryStringString.read(from: &buf), 
+                layerSizes: FfiConverterDictionaryStringUInt64.read(from: &buf), 
+                reencodeConfig: FfiConverterBool.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                tag: FfiConverterOptionString.read(from: &buf), 
+                unsigned: FfiConverterBool.read(from: &buf), 
+                signingKey: FfiConverterOptionData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConvertOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionData.write(value.config, into: &buf)
+        FfiConverterOptionString.write(value.blobs, into: &buf)
+        FfiConverterDictionaryStringString.write(value.diffIds, into: &buf)
+        FfiConverterDictionaryStringUInt64.write(value.layerSizes, into: &buf)
+        FfiConverterBool.write(value.reencodeConfig, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.tag, into: &buf)
+        FfiConverterBool.write(value.unsigned, into: &buf)
+        FfiConverterOptionData.write(value.signingKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvertOptions_lift(_ buf: RustBuffer) throws -> ConvertOptions {
+    return try FfiConverterTypeConvertOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConvertOptions_lower(_ value: ConvertOptions) -> RustBuffer {
+    return FfiConverterTypeConvertOptions.lower(value)
+}
 
 
 /**
@@ -991,6 +1404,105 @@ public func FfiConverterTypeIndexEntryReport_lift(_ buf: RustBuffer) throws -> I
 #endif
 public func FfiConverterTypeIndexEntryReport_lower(_ value: IndexEntryReport) -> RustBuffer {
     return FfiConverterTypeIndexEntryReport.lower(value)
+}
+
+
+/**
+ * The digests of a layer blob.
+ */
+public struct LayerDigests: Equatable, Hashable {
+    /**
+     * Digest of the uncompressed tar stream.
+     */
+    public var diffId: String
+    /**
+     * Digest of the blob as stored.
+     */
+    public var digest: String
+    /**
+     * `none`, `gzip`, `zstd`, `bzip2` or `xz`.
+     */
+    public var compression: String
+    /**
+     * Size of the blob as stored.
+     */
+    public var size: UInt64
+    /**
+     * Size of the uncompressed tar stream.
+     */
+    public var uncompressedSize: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Digest of the uncompressed tar stream.
+         */diffId: String, 
+        /**
+         * Digest of the blob as stored.
+         */digest: String, 
+        /**
+         * `none`, `gzip`, `zstd`, `bzip2` or `xz`.
+         */compression: String, 
+        /**
+         * Size of the blob as stored.
+         */size: UInt64, 
+        /**
+         * Size of the uncompressed tar stream.
+         */uncompressedSize: UInt64) {
+        self.diffId = diffId
+        self.digest = digest
+        self.compression = compression
+        self.size = size
+        self.uncompressedSize = uncompressedSize
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LayerDigests: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLayerDigests: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LayerDigests {
+        return
+            try LayerDigests(
+                diffId: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                compression: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                uncompressedSize: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LayerDigests, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.diffId, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterString.write(value.compression, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterUInt64.write(value.uncompressedSize, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLayerDigests_lift(_ buf: RustBuffer) throws -> LayerDigests {
+    return try FfiConverterTypeLayerDigests.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLayerDigests_lower(_ value: LayerDigests) -> RustBuffer {
+    return FfiConverterTypeLayerDigests.lower(value)
 }
 
 
@@ -1273,6 +1785,126 @@ public func FfiConverterTypeManifestReport_lift(_ buf: RustBuffer) throws -> Man
 #endif
 public func FfiConverterTypeManifestReport_lower(_ value: ManifestReport) -> RustBuffer {
     return FfiConverterTypeManifestReport.lower(value)
+}
+
+
+/**
+ * A client's manifest request and what the registry holds, for
+ * `manifest.negotiate`.
+ */
+public struct NegotiateRequest: Equatable, Hashable {
+    /**
+     * The values of every `Accept` header sent.
+     */
+    public var accept: [String]
+    /**
+     * True when requested by digest.
+     */
+    public var byDigest: Bool
+    /**
+     * The repository path (schema1's `name`).
+     */
+    public var name: String
+    /**
+     * The tag requested (schema1's `tag`).
+     */
+    public var tag: String
+    /**
+     * The configs, child manifests and blobs the registry holds.
+     */
+    public var contents: [Data]
+    /**
+     * Leave a schema1 conversion unsigned.
+     */
+    public var unsigned: Bool
+    /**
+     * The schema1 signing key, PEM or JWK.
+     */
+    public var signingKey: Data?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The values of every `Accept` header sent.
+         */accept: [String], 
+        /**
+         * True when requested by digest.
+         */byDigest: Bool = false, 
+        /**
+         * The repository path (schema1's `name`).
+         */name: String = "", 
+        /**
+         * The tag requested (schema1's `tag`).
+         */tag: String = "", 
+        /**
+         * The configs, child manifests and blobs the registry holds.
+         */contents: [Data] = [], 
+        /**
+         * Leave a schema1 conversion unsigned.
+         */unsigned: Bool = false, 
+        /**
+         * The schema1 signing key, PEM or JWK.
+         */signingKey: Data? = nil) {
+        self.accept = accept
+        self.byDigest = byDigest
+        self.name = name
+        self.tag = tag
+        self.contents = contents
+        self.unsigned = unsigned
+        self.signingKey = signingKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NegotiateRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNegotiateRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NegotiateRequest {
+        return
+            try NegotiateRequest(
+                accept: FfiConverterSequenceString.read(from: &buf), 
+                byDigest: FfiConverterBool.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                tag: FfiConverterString.read(from: &buf), 
+                contents: FfiConverterSequenceData.read(from: &buf), 
+                unsigned: FfiConverterBool.read(from: &buf), 
+                signingKey: FfiConverterOptionData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NegotiateRequest, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.accept, into: &buf)
+        FfiConverterBool.write(value.byDigest, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.tag, into: &buf)
+        FfiConverterSequenceData.write(value.contents, into: &buf)
+        FfiConverterBool.write(value.unsigned, into: &buf)
+        FfiConverterOptionData.write(value.signingKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNegotiateRequest_lift(_ buf: RustBuffer) throws -> NegotiateRequest {
+    return try FfiConverterTypeNegotiateRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNegotiateRequest_lower(_ value: NegotiateRequest) -> RustBuffer {
+    return FfiConverterTypeNegotiateRequest.lower(value)
 }
 
 
@@ -1693,6 +2325,135 @@ public func FfiConverterTypeSchema1Report_lower(_ value: Schema1Report) -> RustB
 
 
 /**
+ * What a registry sends.
+ */
+public struct Served: Equatable, Hashable {
+    /**
+     * The body.
+     */
+    public var body: Data
+    /**
+     * `Content-Type`.
+     */
+    public var contentType: String
+    /**
+     * `Docker-Content-Digest`.
+     */
+    public var digest: String
+    /**
+     * `Etag`.
+     */
+    public var etag: String
+    /**
+     * True when the body is a schema1 conversion made for this request.
+     */
+    public var converted: Bool
+    /**
+     * The list entry served in a list's place.
+     */
+    public var selected: String?
+    /**
+     * True when the body needs the empty-gzip layer, which is not stored.
+     */
+    public var needsEmptyLayer: Bool
+    /**
+     * The conversion's report, when converted.
+     */
+    public var report: ConversionReport?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The body.
+         */body: Data, 
+        /**
+         * `Content-Type`.
+         */contentType: String, 
+        /**
+         * `Docker-Content-Digest`.
+         */digest: String, 
+        /**
+         * `Etag`.
+         */etag: String, 
+        /**
+         * True when the body is a schema1 conversion made for this request.
+         */converted: Bool, 
+        /**
+         * The list entry served in a list's place.
+         */selected: String?, 
+        /**
+         * True when the body needs the empty-gzip layer, which is not stored.
+         */needsEmptyLayer: Bool, 
+        /**
+         * The conversion's report, when converted.
+         */report: ConversionReport?) {
+        self.body = body
+        self.contentType = contentType
+        self.digest = digest
+        self.etag = etag
+        self.converted = converted
+        self.selected = selected
+        self.needsEmptyLayer = needsEmptyLayer
+        self.report = report
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Served: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeServed: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Served {
+        return
+            try Served(
+                body: FfiConverterData.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                etag: FfiConverterString.read(from: &buf), 
+                converted: FfiConverterBool.read(from: &buf), 
+                selected: FfiConverterOptionString.read(from: &buf), 
+                needsEmptyLayer: FfiConverterBool.read(from: &buf), 
+                report: FfiConverterOptionTypeConversionReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Served, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.body, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterString.write(value.etag, into: &buf)
+        FfiConverterBool.write(value.converted, into: &buf)
+        FfiConverterOptionString.write(value.selected, into: &buf)
+        FfiConverterBool.write(value.needsEmptyLayer, into: &buf)
+        FfiConverterOptionTypeConversionReport.write(value.report, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServed_lift(_ buf: RustBuffer) throws -> Served {
+    return try FfiConverterTypeServed.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServed_lower(_ value: Served) -> RustBuffer {
+    return FfiConverterTypeServed.lower(value)
+}
+
+
+/**
  * One JWS signature of a signed schema1 manifest.
  */
 public struct SignatureReport: Equatable, Hashable {
@@ -1979,6 +2740,78 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeConversionReport: FfiConverterRustBuffer {
+    typealias SwiftType = ConversionReport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeConversionReport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeConversionReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeConvertOptions: FfiConverterRustBuffer {
+    typealias SwiftType = ConvertOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeConvertOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeConvertOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDescriptorReport: FfiConverterRustBuffer {
     typealias SwiftType = DescriptorReport?
 
@@ -2045,6 +2878,56 @@ fileprivate struct FfiConverterOptionTypeSchema1Report: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeSchema1Report.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
+    typealias SwiftType = [Data]
+
+    public static func write(_ value: [Data], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterData.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Data] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Data]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -2151,6 +3034,32 @@ fileprivate struct FfiConverterSequenceTypeSigner: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDictionaryStringUInt64: FfiConverterRustBuffer {
+    public static func write(_ value: [String: UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterUInt64.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: UInt64]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterUInt64.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -2172,6 +3081,18 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         }
         return dict
     }
+}
+/**
+ * The digests of the layer blob file at `path`; fails with code
+ * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+ */
+public func diffIdFile(path: String)throws  -> LayerDigests  {
+    return try  FfiConverterTypeLayerDigests_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_diff_id_file(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
 }
 /**
  * Parses `algorithm:hex`; fails with code `INVALID_DIGEST`.
@@ -2253,6 +3174,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_tranship_uniffi_checksum_func_diff_id_file() != 31001) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tranship_uniffi_checksum_func_parse_digest() != 2158) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2268,7 +3192,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_func_parse_reference() != 60803) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_convert() != 18638) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tranship_uniffi_checksum_method_manifest_digest() != 61603) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_negotiate() != 42415) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_payload() != 25922) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_manifest_raw() != 20946) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_manifest_report() != 23211) {

@@ -253,9 +253,29 @@ uint64_t uniffi_tranship_uniffi_fn_clone_manifest(uint64_t handle, RustCallStatu
 void uniffi_tranship_uniffi_fn_free_manifest(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_CONVERT
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_CONVERT
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_convert(uint64_t ptr, RustBuffer to, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_DIGEST
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_DIGEST
 RustBuffer uniffi_tranship_uniffi_fn_method_manifest_digest(uint64_t ptr, RustBuffer algorithm, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_NEGOTIATE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_NEGOTIATE
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_negotiate(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_PAYLOAD
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_payload(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_RAW
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_RAW
+RustBuffer uniffi_tranship_uniffi_fn_method_manifest_raw(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_REPORT
@@ -271,6 +291,11 @@ RustBuffer uniffi_tranship_uniffi_fn_method_manifest_select_platform(uint64_t pt
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_VERIFY_SIGNATURES
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_MANIFEST_VERIFY_SIGNATURES
 RustBuffer uniffi_tranship_uniffi_fn_method_manifest_verify_signatures(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_DIFF_ID_FILE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_DIFF_ID_FILE
+RustBuffer uniffi_tranship_uniffi_fn_func_diff_id_file(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_DIGEST
@@ -558,6 +583,12 @@ void ffi_tranship_uniffi_rust_future_free_void(uint64_t handle
 void ffi_tranship_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_DIFF_ID_FILE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_DIFF_ID_FILE
+uint16_t uniffi_tranship_uniffi_checksum_func_diff_id_file(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_DIGEST
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_DIGEST
 uint16_t uniffi_tranship_uniffi_checksum_func_parse_digest(void
@@ -588,9 +619,33 @@ uint16_t uniffi_tranship_uniffi_checksum_func_parse_reference(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_CONVERT
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_CONVERT
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_convert(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_DIGEST
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_DIGEST
 uint16_t uniffi_tranship_uniffi_checksum_method_manifest_digest(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_NEGOTIATE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_NEGOTIATE
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_negotiate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_PAYLOAD
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_payload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_RAW
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_MANIFEST_RAW
+uint16_t uniffi_tranship_uniffi_checksum_method_manifest_raw(void
     
 );
 #endif

@@ -5,11 +5,15 @@
 //
 // Usage: java -Djna.library.path=DIR -cp ... CorpusRunnerKt tests/corpus
 
+import dev.tranship.ConversionReport
+import dev.tranship.ConvertOptions
 import dev.tranship.DescriptorReport
 import dev.tranship.Limits
 import dev.tranship.Manifest
 import dev.tranship.ManifestReport
+import dev.tranship.NegotiateRequest
 import dev.tranship.TranshipException
+import dev.tranship.diffIdFile
 import dev.tranship.parseDigest
 import dev.tranship.parseManifest
 import dev.tranship.parsePlatform
@@ -60,6 +64,38 @@ fun report(r: ManifestReport) = mapOf(
     "signatures" to r.signatures.map { mapOf("alg" to it.alg, "key_id" to it.keyId, "verified" to it.verified) },
 )
 
+fun conversionReport(r: ConversionReport) = mapOf(
+    "source_format" to r.sourceFormat,
+    "source_digest" to r.sourceDigest,
+    "result_format" to r.resultFormat,
+    "result_digest" to r.resultDigest,
+    "source_config_digest" to r.sourceConfigDigest,
+    "result_config_digest" to r.resultConfigDigest,
+    "lost" to r.lost,
+)
+
+fun signingKey(input: JSONObject, dir: File): ByteArray? = input.str("signing_key")?.let { File(dir, it).readBytes() }
+
+/** For signed schema1: its payload text, whether every signature verifies, and the signer's key id. */
+fun signedView(body: ByteArray): Triple<String, Boolean, String?>? {
+    val m = try {
+        parseManifest(body)
+    } catch (e: TranshipException) {
+        return null
+    }
+    return m.use {
+        if (it.report().format != "schema1-signed") return null
+        val payload = String(it.payload(), Charsets.UTF_8)
+        try {
+            Triple(payload, true, it.verifySignatures().firstOrNull()?.keyId)
+        } catch (e: TranshipException) {
+            Triple(payload, false, null)
+        }
+    }
+}
+
+fun stringMap(o: JSONObject?): Map<String, String> = o?.keySet()?.associateWith { o.getString(it) } ?: emptyMap()
+
 val ops: Map<String, Op> = mapOf(
     "reference" to { input, _ ->
         val r = parseReference(input.getString("reference"))
@@ -100,6 +136,83 @@ val ops: Map<String, Op> = mapOf(
     },
     "platform_match" to { input, _ ->
         mapOf("matches" to platformMatches(input.getString("want"), input.getString("have")))
+    },
+    "convert" to { input, dir ->
+        val options = ConvertOptions(
+            config = input.str("config")?.let { File(dir, it).readBytes() },
+            blobs = input.str("blobs")?.let { File(dir, it).path },
+            diffIds = stringMap(input.optJSONObject("diff_ids")),
+            layerSizes = input.optJSONObject("layer_sizes")?.let { o ->
+                o.keySet().associateWith { o.getLong(it).toULong() }
+            } ?: emptyMap(),
+            reencodeConfig = input.optBoolean("reencode_config", false),
+            name = input.str("name"),
+            tag = input.str("tag"),
+            unsigned = input.optBoolean("unsigned", false),
+            signingKey = signingKey(input, dir),
+        )
+        manifest(input, dir).use { m ->
+            val c = m.convert(input.getString("to"), options)
+            c.manifest.use { converted ->
+                val raw = converted.raw()
+                val result = linkedMapOf<String, Any?>(
+                    "manifest" to String(raw, Charsets.UTF_8),
+                    "config" to c.config?.let { String(it, Charsets.UTF_8) },
+                    "report" to conversionReport(c.report),
+                )
+                signedView(raw)?.let { (payload, ok, keyId) ->
+                    result.remove("manifest")
+                    result["payload"] = payload
+                    result["signed"] = ok
+                    if (input.has("signing_key")) result["key_id"] = keyId
+                }
+                result
+            }
+        }
+    },
+    "diff_id" to { input, dir ->
+        val l = diffIdFile(File(dir, input.getString("file")).path)
+        mapOf(
+            "diff_id" to l.diffId,
+            "digest" to l.digest,
+            "compression" to l.compression,
+            "size" to l.size,
+            "uncompressed_size" to l.uncompressedSize,
+        )
+    },
+    "negotiate" to { input, dir ->
+        val contents = mutableListOf<ByteArray>()
+        input.str("config")?.let { contents.add(File(dir, it).readBytes()) }
+        input.str("blobs")?.let { blobs ->
+            val store = File(File(File(dir, blobs), "blobs"), "sha256")
+            (store.listFiles() ?: emptyArray()).sortedBy { it.name }.forEach { contents.add(it.readBytes()) }
+        }
+        val accept = input.optJSONArray("accept")?.let { a -> (0 until a.length()).map { a.getString(it) } } ?: emptyList()
+        val request = NegotiateRequest(
+            accept = accept,
+            byDigest = input.optBoolean("by_digest", false),
+            name = input.str("name") ?: "",
+            tag = input.str("tag") ?: "",
+            contents = contents,
+            unsigned = input.optBoolean("unsigned", false),
+            signingKey = signingKey(input, dir),
+        )
+        manifest(input, dir).use { m ->
+            val s = m.negotiate(request)
+            val view = signedView(s.body)
+            val result = linkedMapOf<String, Any?>(
+                "content_type" to s.contentType,
+                "digest" to s.digest,
+                "etag" to s.etag,
+                "converted" to s.converted,
+                "selected" to s.selected,
+                "needs_empty_layer" to s.needsEmptyLayer,
+                "report" to s.report?.let(::conversionReport),
+                "signed" to (view?.second ?: false),
+            )
+            if (input.has("signing_key")) result["key_id"] = view?.third
+            result
+        }
     },
     "platform_select" to { input, dir ->
         manifest(input, dir).use { m ->

@@ -675,6 +675,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_tranship_uniffi_checksum_func_diff_id_file(
+    ): Int
     external fun uniffi_tranship_uniffi_checksum_func_parse_digest(
     ): Int
     external fun uniffi_tranship_uniffi_checksum_func_parse_manifest(
@@ -685,7 +687,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tranship_uniffi_checksum_func_parse_reference(
     ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_convert(
+    ): Int
     external fun uniffi_tranship_uniffi_checksum_method_manifest_digest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_negotiate(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_payload(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_manifest_raw(
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_manifest_report(
     ): Int
@@ -717,13 +727,23 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tranship_uniffi_fn_free_manifest(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_tranship_uniffi_fn_method_manifest_convert(`ptr`: Long,`to`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_method_manifest_digest(`ptr`: Long,`algorithm`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_method_manifest_negotiate(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_method_manifest_payload(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_method_manifest_raw(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_method_manifest_report(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_method_manifest_select_platform(`ptr`: Long,`platform`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_method_manifest_verify_signatures(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_func_diff_id_file(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_func_parse_digest(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -854,6 +874,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_tranship_uniffi_checksum_func_diff_id_file() and 0xFFFF) != 31001) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tranship_uniffi_checksum_func_parse_digest() and 0xFFFF) != 2158) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -869,7 +892,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_func_parse_reference() and 0xFFFF) != 60803) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_convert() and 0xFFFF) != 18638) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_digest() and 0xFFFF) != 61603) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_negotiate() and 0xFFFF) != 42415) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_payload() and 0xFFFF) != 25922) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_raw() and 0xFFFF) != 20946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_report() and 0xFFFF) != 23211) {
@@ -1262,10 +1297,31 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 public interface ManifestInterface {
     
     /**
+     * Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+     */
+    fun `convert`(`to`: kotlin.String, `options`: ConvertOptions? = null): Conversion
+    
+    /**
      * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
      * payload); `algorithm` is `sha256` (default) or `sha512`.
      */
     fun `digest`(`algorithm`: kotlin.String? = null): kotlin.String
+    
+    /**
+     * What a registry serves for this stored manifest and `request`.
+     */
+    fun `negotiate`(`request`: NegotiateRequest): Served
+    
+    /**
+     * The bytes the digest covers: the raw bytes, or for signed schema1
+     * the JWS payload.
+     */
+    fun `payload`(): kotlin.ByteArray
+    
+    /**
+     * The exact bytes the manifest was read from.
+     */
+    fun `raw`(): kotlin.ByteArray
     
     /**
      * The inspection report: format, media type, digest, size, config,
@@ -1394,6 +1450,25 @@ open class Manifest: Disposable, AutoCloseable, ManifestInterface
 
     
     /**
+     * Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+     */
+    @Throws(TranshipException::class)override fun `convert`(`to`: kotlin.String, `options`: ConvertOptions?): Conversion {
+            return FfiConverterTypeConversion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_convert(
+        it,
+        
+        FfiConverterString.lower(`to`),
+        FfiConverterOptionalTypeConvertOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The manifest digest, `algorithm:hex` (signed schema1: of the JWS
      * payload); `algorithm` is `sha256` (default) or `sha512`.
      */
@@ -1405,6 +1480,57 @@ open class Manifest: Disposable, AutoCloseable, ManifestInterface
         it,
         
         FfiConverterOptionalString.lower(`algorithm`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What a registry serves for this stored manifest and `request`.
+     */
+    @Throws(TranshipException::class)override fun `negotiate`(`request`: NegotiateRequest): Served {
+            return FfiConverterTypeServed.lift(
+    callWithHandle {
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_negotiate(
+        it,
+        
+        FfiConverterTypeNegotiateRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The bytes the digest covers: the raw bytes, or for signed schema1
+     * the JWS payload.
+     */override fun `payload`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_payload(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The exact bytes the manifest was read from.
+     */override fun `raw`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_manifest_raw(
+        it,
+        _status)
 }
     }
     )
@@ -1500,6 +1626,264 @@ public object FfiConverterTypeManifest: FfiConverter<Manifest, Long> {
 
     override fun write(value: Manifest, buf: ByteBuffer) {
         buf.putLong(lower(value))
+    }
+}
+
+
+
+/**
+ * The outcome of `manifest.convert`.
+ */
+data class Conversion (
+    /**
+     * The converted manifest.
+     */
+    var `manifest`: Manifest
+    , 
+    /**
+     * A config blob the conversion created, if any.
+     */
+    var `config`: kotlin.ByteArray?
+    , 
+    /**
+     * Which digests changed and what was lost.
+     */
+    var `report`: ConversionReport
+    
+): Disposable{
+    
+
+    
+
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`manifest`,
+        this.`config`,
+        this.`report`
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConversion: FfiConverterRustBuffer<Conversion> {
+    override fun read(buf: ByteBuffer): Conversion {
+        return Conversion(
+            FfiConverterTypeManifest.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterTypeConversionReport.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Conversion) = (
+            FfiConverterTypeManifest.allocationSize(value.`manifest`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`config`) +
+            FfiConverterTypeConversionReport.allocationSize(value.`report`)
+    )
+
+    override fun write(value: Conversion, buf: ByteBuffer) {
+            FfiConverterTypeManifest.write(value.`manifest`, buf)
+            FfiConverterOptionalByteArray.write(value.`config`, buf)
+            FfiConverterTypeConversionReport.write(value.`report`, buf)
+    }
+}
+
+
+
+/**
+ * What a conversion changed and lost.
+ */
+data class ConversionReport (
+    /**
+     * Format of the source.
+     */
+    var `sourceFormat`: kotlin.String
+    , 
+    /**
+     * Digest of the source.
+     */
+    var `sourceDigest`: kotlin.String
+    , 
+    /**
+     * Format of the result.
+     */
+    var `resultFormat`: kotlin.String
+    , 
+    /**
+     * Digest of the result.
+     */
+    var `resultDigest`: kotlin.String
+    , 
+    /**
+     * Digest of the source's config.
+     */
+    var `sourceConfigDigest`: kotlin.String?
+    , 
+    /**
+     * Digest of the result's config.
+     */
+    var `resultConfigDigest`: kotlin.String?
+    , 
+    /**
+     * What the result cannot carry, in a fixed order.
+     */
+    var `lost`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConversionReport: FfiConverterRustBuffer<ConversionReport> {
+    override fun read(buf: ByteBuffer): ConversionReport {
+        return ConversionReport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConversionReport) = (
+            FfiConverterString.allocationSize(value.`sourceFormat`) +
+            FfiConverterString.allocationSize(value.`sourceDigest`) +
+            FfiConverterString.allocationSize(value.`resultFormat`) +
+            FfiConverterString.allocationSize(value.`resultDigest`) +
+            FfiConverterOptionalString.allocationSize(value.`sourceConfigDigest`) +
+            FfiConverterOptionalString.allocationSize(value.`resultConfigDigest`) +
+            FfiConverterSequenceString.allocationSize(value.`lost`)
+    )
+
+    override fun write(value: ConversionReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`sourceFormat`, buf)
+            FfiConverterString.write(value.`sourceDigest`, buf)
+            FfiConverterString.write(value.`resultFormat`, buf)
+            FfiConverterString.write(value.`resultDigest`, buf)
+            FfiConverterOptionalString.write(value.`sourceConfigDigest`, buf)
+            FfiConverterOptionalString.write(value.`resultConfigDigest`, buf)
+            FfiConverterSequenceString.write(value.`lost`, buf)
+    }
+}
+
+
+
+/**
+ * How to convert: the source `config`, a `blobs` store folder, `diffIds`
+ * and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,
+ * and its signing: `unsigned`, a `signingKey` (PEM or JWK), or else a
+ * fresh key.
+ */
+data class ConvertOptions (
+    /**
+     * The source config blob.
+     */
+    var `config`: kotlin.ByteArray? = null 
+    , 
+    /**
+     * A blob store folder (`DIR/sha256/<hex>` or `DIR/blobs/sha256/<hex>`).
+     */
+    var `blobs`: kotlin.String? = null 
+    , 
+    /**
+     * Known diff_ids, keyed by layer blob digest.
+     */
+    var `diffIds`: Map<kotlin.String, kotlin.String> = mapOf() 
+    , 
+    /**
+     * Known layer sizes, keyed by layer blob digest.
+     */
+    var `layerSizes`: Map<kotlin.String, kotlin.ULong> = mapOf() 
+    , 
+    /**
+     * Re-encode an OCI config as containers/image does.
+     */
+    var `reencodeConfig`: kotlin.Boolean = false 
+    , 
+    /**
+     * schema1's `name`.
+     */
+    var `name`: kotlin.String? = null 
+    , 
+    /**
+     * schema1's `tag`.
+     */
+    var `tag`: kotlin.String? = null 
+    , 
+    /**
+     * Leave a schema1 result unsigned.
+     */
+    var `unsigned`: kotlin.Boolean = false 
+    , 
+    /**
+     * The schema1 signing key, PEM or JWK.
+     */
+    var `signingKey`: kotlin.ByteArray? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConvertOptions: FfiConverterRustBuffer<ConvertOptions> {
+    override fun read(buf: ByteBuffer): ConvertOptions {
+        return ConvertOptions(
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterMapStringULong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConvertOptions) = (
+            FfiConverterOptionalByteArray.allocationSize(value.`config`) +
+            FfiConverterOptionalString.allocationSize(value.`blobs`) +
+            FfiConverterMapStringString.allocationSize(value.`diffIds`) +
+            FfiConverterMapStringULong.allocationSize(value.`layerSizes`) +
+            FfiConverterBoolean.allocationSize(value.`reencodeConfig`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`tag`) +
+            FfiConverterBoolean.allocationSize(value.`unsigned`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`signingKey`)
+    )
+
+    override fun write(value: ConvertOptions, buf: ByteBuffer) {
+            FfiConverterOptionalByteArray.write(value.`config`, buf)
+            FfiConverterOptionalString.write(value.`blobs`, buf)
+            FfiConverterMapStringString.write(value.`diffIds`, buf)
+            FfiConverterMapStringULong.write(value.`layerSizes`, buf)
+            FfiConverterBoolean.write(value.`reencodeConfig`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`tag`, buf)
+            FfiConverterBoolean.write(value.`unsigned`, buf)
+            FfiConverterOptionalByteArray.write(value.`signingKey`, buf)
     }
 }
 
@@ -1665,6 +2049,77 @@ public object FfiConverterTypeIndexEntryReport: FfiConverterRustBuffer<IndexEntr
             FfiConverterString.write(value.`digest`, buf)
             FfiConverterULong.write(value.`size`, buf)
             FfiConverterOptionalString.write(value.`platform`, buf)
+    }
+}
+
+
+
+/**
+ * The digests of a layer blob.
+ */
+data class LayerDigests (
+    /**
+     * Digest of the uncompressed tar stream.
+     */
+    var `diffId`: kotlin.String
+    , 
+    /**
+     * Digest of the blob as stored.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * `none`, `gzip`, `zstd`, `bzip2` or `xz`.
+     */
+    var `compression`: kotlin.String
+    , 
+    /**
+     * Size of the blob as stored.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * Size of the uncompressed tar stream.
+     */
+    var `uncompressedSize`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLayerDigests: FfiConverterRustBuffer<LayerDigests> {
+    override fun read(buf: ByteBuffer): LayerDigests {
+        return LayerDigests(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LayerDigests) = (
+            FfiConverterString.allocationSize(value.`diffId`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterString.allocationSize(value.`compression`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterULong.allocationSize(value.`uncompressedSize`)
+    )
+
+    override fun write(value: LayerDigests, buf: ByteBuffer) {
+            FfiConverterString.write(value.`diffId`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterString.write(value.`compression`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterULong.write(value.`uncompressedSize`, buf)
     }
 }
 
@@ -1874,6 +2329,94 @@ public object FfiConverterTypeManifestReport: FfiConverterRustBuffer<ManifestRep
             FfiConverterMapStringString.write(value.`annotations`, buf)
             FfiConverterOptionalTypeSchema1Report.write(value.`schema1`, buf)
             FfiConverterSequenceTypeSignatureReport.write(value.`signatures`, buf)
+    }
+}
+
+
+
+/**
+ * A client's manifest request and what the registry holds, for
+ * `manifest.negotiate`.
+ */
+data class NegotiateRequest (
+    /**
+     * The values of every `Accept` header sent.
+     */
+    var `accept`: List<kotlin.String>
+    , 
+    /**
+     * True when requested by digest.
+     */
+    var `byDigest`: kotlin.Boolean = false 
+    , 
+    /**
+     * The repository path (schema1's `name`).
+     */
+    var `name`: kotlin.String = "" 
+    , 
+    /**
+     * The tag requested (schema1's `tag`).
+     */
+    var `tag`: kotlin.String = "" 
+    , 
+    /**
+     * The configs, child manifests and blobs the registry holds.
+     */
+    var `contents`: List<kotlin.ByteArray> = listOf() 
+    , 
+    /**
+     * Leave a schema1 conversion unsigned.
+     */
+    var `unsigned`: kotlin.Boolean = false 
+    , 
+    /**
+     * The schema1 signing key, PEM or JWK.
+     */
+    var `signingKey`: kotlin.ByteArray? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNegotiateRequest: FfiConverterRustBuffer<NegotiateRequest> {
+    override fun read(buf: ByteBuffer): NegotiateRequest {
+        return NegotiateRequest(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceByteArray.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NegotiateRequest) = (
+            FfiConverterSequenceString.allocationSize(value.`accept`) +
+            FfiConverterBoolean.allocationSize(value.`byDigest`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`tag`) +
+            FfiConverterSequenceByteArray.allocationSize(value.`contents`) +
+            FfiConverterBoolean.allocationSize(value.`unsigned`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`signingKey`)
+    )
+
+    override fun write(value: NegotiateRequest, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`accept`, buf)
+            FfiConverterBoolean.write(value.`byDigest`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`tag`, buf)
+            FfiConverterSequenceByteArray.write(value.`contents`, buf)
+            FfiConverterBoolean.write(value.`unsigned`, buf)
+            FfiConverterOptionalByteArray.write(value.`signingKey`, buf)
     }
 }
 
@@ -2180,6 +2723,101 @@ public object FfiConverterTypeSchema1Report: FfiConverterRustBuffer<Schema1Repor
 
 
 /**
+ * What a registry sends.
+ */
+data class Served (
+    /**
+     * The body.
+     */
+    var `body`: kotlin.ByteArray
+    , 
+    /**
+     * `Content-Type`.
+     */
+    var `contentType`: kotlin.String
+    , 
+    /**
+     * `Docker-Content-Digest`.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * `Etag`.
+     */
+    var `etag`: kotlin.String
+    , 
+    /**
+     * True when the body is a schema1 conversion made for this request.
+     */
+    var `converted`: kotlin.Boolean
+    , 
+    /**
+     * The list entry served in a list's place.
+     */
+    var `selected`: kotlin.String?
+    , 
+    /**
+     * True when the body needs the empty-gzip layer, which is not stored.
+     */
+    var `needsEmptyLayer`: kotlin.Boolean
+    , 
+    /**
+     * The conversion's report, when converted.
+     */
+    var `report`: ConversionReport?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeServed: FfiConverterRustBuffer<Served> {
+    override fun read(buf: ByteBuffer): Served {
+        return Served(
+            FfiConverterByteArray.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeConversionReport.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Served) = (
+            FfiConverterByteArray.allocationSize(value.`body`) +
+            FfiConverterString.allocationSize(value.`contentType`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterString.allocationSize(value.`etag`) +
+            FfiConverterBoolean.allocationSize(value.`converted`) +
+            FfiConverterOptionalString.allocationSize(value.`selected`) +
+            FfiConverterBoolean.allocationSize(value.`needsEmptyLayer`) +
+            FfiConverterOptionalTypeConversionReport.allocationSize(value.`report`)
+    )
+
+    override fun write(value: Served, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`body`, buf)
+            FfiConverterString.write(value.`contentType`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterString.write(value.`etag`, buf)
+            FfiConverterBoolean.write(value.`converted`, buf)
+            FfiConverterOptionalString.write(value.`selected`, buf)
+            FfiConverterBoolean.write(value.`needsEmptyLayer`, buf)
+            FfiConverterOptionalTypeConversionReport.write(value.`report`, buf)
+    }
+}
+
+
+
+/**
  * One JWS signature of a signed schema1 manifest.
  */
 data class SignatureReport (
@@ -2428,6 +3066,102 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeConversionReport: FfiConverterRustBuffer<ConversionReport?> {
+    override fun read(buf: ByteBuffer): ConversionReport? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeConversionReport.read(buf)
+    }
+
+    override fun allocationSize(value: ConversionReport?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeConversionReport.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ConversionReport?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeConversionReport.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeConvertOptions: FfiConverterRustBuffer<ConvertOptions?> {
+    override fun read(buf: ByteBuffer): ConvertOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeConvertOptions.read(buf)
+    }
+
+    override fun allocationSize(value: ConvertOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeConvertOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ConvertOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeConvertOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeDescriptorReport: FfiConverterRustBuffer<DescriptorReport?> {
     override fun read(buf: ByteBuffer): DescriptorReport? {
         if (buf.get().toInt() == 0) {
@@ -2514,6 +3248,62 @@ public object FfiConverterOptionalTypeSchema1Report: FfiConverterRustBuffer<Sche
         } else {
             buf.put(1)
             FfiConverterTypeSchema1Report.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.ByteArray>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ByteArray> {
+        val len = buf.getInt()
+        return List<kotlin.ByteArray>(len) {
+            FfiConverterByteArray.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ByteArray>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterByteArray.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ByteArray>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterByteArray.write(it, buf)
         }
     }
 }
@@ -2636,6 +3426,45 @@ public object FfiConverterSequenceTypeSigner: FfiConverterRustBuffer<List<Signer
 /**
  * @suppress
  */
+public object FfiConverterMapStringULong: FfiConverterRustBuffer<Map<kotlin.String, kotlin.ULong>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.ULong> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.ULong>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterULong.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.ULong>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterULong.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.ULong>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterULong.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
         val len = buf.getInt()
@@ -2668,6 +3497,22 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+        /**
+         * The digests of the layer blob file at `path`; fails with code
+         * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+         */
+    @Throws(TranshipException::class) fun `diffIdFile`(`path`: kotlin.String): LayerDigests {
+            return FfiConverterTypeLayerDigests.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_diff_id_file(
+    
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    )
+    }
+    
+
         /**
          * Parses `algorithm:hex`; fails with code `INVALID_DIGEST`.
          */

@@ -1,0 +1,202 @@
+//! `manifest.convert`, `manifest.negotiate` and `diffIdFile`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tranship::convert::negotiate::{negotiate, MemorySource, Request};
+use tranship::convert::sign::{Schema1Key, Signing};
+
+use crate::error::TranshipError;
+use crate::manifest::Manifest;
+use crate::report::ConversionReport;
+
+/// How to convert: the source `config`, a `blobs` store folder, `diffIds`
+/// and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,
+/// and its signing: `unsigned`, a `signingKey` (PEM or JWK), or else a
+/// fresh key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct ConvertOptions {
+    /// The source config blob.
+    #[uniffi(default = None)]
+    pub config: Option<Vec<u8>>,
+    /// A blob store folder (`DIR/sha256/<hex>` or `DIR/blobs/sha256/<hex>`).
+    #[uniffi(default = None)]
+    pub blobs: Option<String>,
+    /// Known diff_ids, keyed by layer blob digest.
+    #[uniffi(default)]
+    pub diff_ids: HashMap<String, String>,
+    /// Known layer sizes, keyed by layer blob digest.
+    #[uniffi(default)]
+    pub layer_sizes: HashMap<String, u64>,
+    /// Re-encode an OCI config as containers/image does.
+    #[uniffi(default = false)]
+    pub reencode_config: bool,
+    /// schema1's `name`.
+    #[uniffi(default = None)]
+    pub name: Option<String>,
+    /// schema1's `tag`.
+    #[uniffi(default = None)]
+    pub tag: Option<String>,
+    /// Leave a schema1 result unsigned.
+    #[uniffi(default = false)]
+    pub unsigned: bool,
+    /// The schema1 signing key, PEM or JWK.
+    #[uniffi(default = None)]
+    pub signing_key: Option<Vec<u8>>,
+}
+
+/// A client's manifest request and what the registry holds, for
+/// `manifest.negotiate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct NegotiateRequest {
+    /// The values of every `Accept` header sent.
+    pub accept: Vec<String>,
+    /// True when requested by digest.
+    #[uniffi(default = false)]
+    pub by_digest: bool,
+    /// The repository path (schema1's `name`).
+    #[uniffi(default = "")]
+    pub name: String,
+    /// The tag requested (schema1's `tag`).
+    #[uniffi(default = "")]
+    pub tag: String,
+    /// The configs, child manifests and blobs the registry holds.
+    #[uniffi(default)]
+    pub contents: Vec<Vec<u8>>,
+    /// Leave a schema1 conversion unsigned.
+    #[uniffi(default = false)]
+    pub unsigned: bool,
+    /// The schema1 signing key, PEM or JWK.
+    #[uniffi(default = None)]
+    pub signing_key: Option<Vec<u8>>,
+}
+
+/// What a registry sends.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Served {
+    /// The body.
+    pub body: Vec<u8>,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// `Docker-Content-Digest`.
+    pub digest: String,
+    /// `Etag`.
+    pub etag: String,
+    /// True when the body is a schema1 conversion made for this request.
+    pub converted: bool,
+    /// The list entry served in a list's place.
+    pub selected: Option<String>,
+    /// True when the body needs the empty-gzip layer, which is not stored.
+    pub needs_empty_layer: bool,
+    /// The conversion's report, when converted.
+    pub report: Option<ConversionReport>,
+}
+
+/// The outcome of `manifest.convert`.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct Conversion {
+    /// The converted manifest.
+    pub manifest: Arc<Manifest>,
+    /// A config blob the conversion created, if any.
+    pub config: Option<Vec<u8>>,
+    /// Which digests changed and what was lost.
+    pub report: ConversionReport,
+}
+
+/// The digests of a layer blob.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LayerDigests {
+    /// Digest of the uncompressed tar stream.
+    pub diff_id: String,
+    /// Digest of the blob as stored.
+    pub digest: String,
+    /// `none`, `gzip`, `zstd`, `bzip2` or `xz`.
+    pub compression: String,
+    /// Size of the blob as stored.
+    pub size: u64,
+    /// Size of the uncompressed tar stream.
+    pub uncompressed_size: u64,
+}
+
+fn signing(unsigned: bool, key: Option<&[u8]>) -> Result<Signing, TranshipError> {
+    Ok(match (unsigned, key) {
+        (true, _) => Signing::Unsigned,
+        (false, Some(key)) => Signing::Key(Schema1Key::from_bytes(key)?),
+        (false, None) => Signing::Key(Schema1Key::generate()),
+    })
+}
+
+/// Converts `manifest` to `to` (`v2s1`, `v2s2` or `oci`).
+pub fn convert(
+    manifest: &tranship::manifest::Manifest,
+    to: &str,
+    options: ConvertOptions,
+) -> Result<Conversion, TranshipError> {
+    let mut opts = tranship::convert::ConvertOptions::new(to.parse()?)
+        .with_reencode_oci_config(options.reencode_config)
+        .with_signing(signing(options.unsigned, options.signing_key.as_deref())?);
+    if let Some(config) = options.config {
+        opts = opts.with_config(config);
+    }
+    if let Some(dir) = options.blobs {
+        opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir)?);
+    }
+    for (blob, diff_id) in options.diff_ids {
+        opts = opts.with_diff_id(blob.parse()?, diff_id.parse()?);
+    }
+    for (blob, size) in options.layer_sizes {
+        opts = opts.with_layer_size(blob.parse()?, size);
+    }
+    if let (Some(name), Some(tag)) = (options.name, options.tag) {
+        opts = opts.with_name_and_tag(name, tag);
+    }
+    let c = tranship::convert::convert(manifest, &opts)?;
+    Ok(Conversion {
+        manifest: Arc::new(Manifest::from(c.manifest)),
+        config: c.config,
+        report: c.report.into(),
+    })
+}
+
+/// What a registry serves for `manifest` and `request`.
+pub fn serve(
+    manifest: &tranship::manifest::Manifest,
+    request: NegotiateRequest,
+) -> Result<Served, TranshipError> {
+    let mut source = MemorySource::new();
+    for bytes in request.contents {
+        source.insert(bytes);
+    }
+    let signing = signing(request.unsigned, request.signing_key.as_deref())?;
+    let request = Request {
+        accept: request.accept,
+        by_digest: request.by_digest,
+        name: request.name,
+        tag: request.tag,
+    };
+    let s = negotiate(manifest, &request, &source, &signing)?;
+    Ok(Served {
+        content_type: s.content_type.to_string(),
+        digest: s.digest.to_string(),
+        etag: s.etag,
+        converted: s.converted,
+        selected: s.selected.map(|d| d.to_string()),
+        needs_empty_layer: s.needs_empty_layer,
+        report: s.report.map(Into::into),
+        body: s.bytes,
+    })
+}
+
+/// The digests of the layer blob file at `path`; fails with code
+/// `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+#[uniffi::export]
+pub fn diff_id_file(path: String) -> Result<LayerDigests, TranshipError> {
+    let l = tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default())?;
+    Ok(LayerDigests {
+        diff_id: l.diff_id.to_string(),
+        digest: l.compressed.to_string(),
+        compression: l.compression.as_str().to_string(),
+        size: l.compressed_size,
+        uncompressed_size: l.uncompressed_size,
+    })
+}
