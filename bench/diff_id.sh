@@ -7,13 +7,14 @@
 # of this machine's system files of about $LAYER_BYTES bytes (default 1e9),
 # compressed with gzip level 6, and the same tar split into 8 layers.
 # Every command runs $RUNS times (default 3), in rounds; the table shows
-# the fastest run and the largest peak RSS. Rates are decompressed MB (10^6 bytes) per
-# second of wall time.
+# the fastest run and the largest peak RSS. Rates are decompressed MB
+# (10^6 bytes) per second of wall time.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${TRANSHIP_BENCH_DIR:-$HOME/.cache/tranship/bench}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 LAYER_BYTES=${LAYER_BYTES:-1000000000}
 RUNS=${RUNS:-3}
 BIN=$TARGET/release/examples/diff_id
