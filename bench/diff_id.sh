@@ -74,7 +74,8 @@ measure() {
 }
 
 # Correctness first: our diff_id must be the sha256 of the tar.
-got=$("$BIN" layer.tar.gz | head -1 | cut -d' ' -f1)
+out=$("$BIN" layer.tar.gz)
+got=${out%% *}
 if [ "$got" != "sha256:$EXPECT" ]; then
     echo "diff_id mismatch: got $got, expected sha256:$EXPECT" >&2
     exit 1
