@@ -6,14 +6,15 @@
 # Data goes to $TRANSHIP_BENCH_DIR (default ~/.cache/tranship/bench): a tar
 # of this machine's system files of about $LAYER_BYTES bytes (default 1e9),
 # compressed with gzip level 6, and the same tar split into 8 layers.
-# Every command runs $RUNS times (default 3); the table shows the fastest
-# run and the largest peak RSS. Rates are decompressed MB (10^6 bytes) per
-# second of wall time.
+# Every command runs $RUNS times (default 3), in rounds; the table shows
+# the fastest run and the largest peak RSS. Rates are decompressed MB
+# (10^6 bytes) per second of wall time.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${TRANSHIP_BENCH_DIR:-$HOME/.cache/tranship/bench}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 LAYER_BYTES=${LAYER_BYTES:-1000000000}
 RUNS=${RUNS:-3}
 BIN=$TARGET/release/examples/diff_id
@@ -59,22 +60,22 @@ EXPECT=$(cat layer.sha256)
 # 2. Build.
 (cd "$ROOT" && cargo build -q --release -p tranship --example diff_id)
 
-# 3. Measure. run NAME CMD... keeps the fastest wall time and largest RSS.
+# 3. Measure. measure NAME CMD... times one run, keeping the fastest wall
+# time and the largest peak RSS of each NAME over the rounds.
 declare -A BEST RSS
-run() {
+measure() {
     local name=$1
     shift
-    local i out secs kb
-    for ((i = 0; i < RUNS; i++)); do
-        out=$({ /usr/bin/time -f 'TIME %e %M' "$@" >/dev/null; } 2>&1 | grep '^TIME' | tail -1)
-        read -r _ secs kb <<<"$out"
-        if [ -z "${BEST[$name]:-}" ] || awk "BEGIN{exit !($secs < ${BEST[$name]})}"; then BEST[$name]=$secs; fi
-        if [ -z "${RSS[$name]:-}" ] || [ "$kb" -gt "${RSS[$name]}" ]; then RSS[$name]=$kb; fi
-    done
+    local out secs kb
+    out=$({ /usr/bin/time -f 'TIME %e %M' "$@" >/dev/null; } 2>&1 | grep '^TIME' | tail -1)
+    read -r _ secs kb <<<"$out"
+    if [ -z "${BEST[$name]:-}" ] || awk "BEGIN{exit !($secs < ${BEST[$name]})}"; then BEST[$name]=$secs; fi
+    if [ -z "${RSS[$name]:-}" ] || [ "$kb" -gt "${RSS[$name]}" ]; then RSS[$name]=$kb; fi
 }
 
 # Correctness first: our diff_id must be the sha256 of the tar.
-got=$("$BIN" layer.tar.gz | head -1 | cut -d' ' -f1)
+out=$("$BIN" layer.tar.gz)
+got=${out%% *}
 if [ "$got" != "sha256:$EXPECT" ]; then
     echo "diff_id mismatch: got $got, expected sha256:$EXPECT" >&2
     exit 1
@@ -106,12 +107,16 @@ for ((waited = 0; IDLE < 90 && waited < ${WAIT_IDLE:-300}; waited += 6)); do
 done
 
 cat layer.tar.gz part-?.tar.gz >/dev/null # warm the page cache
-run ours "$BIN" layer.tar.gz
-run inflate "$BIN" --inflate-only layer.tar.gz
-run serial "$BIN" --serial layer.tar.gz
-run python python3 -c "$PY" layer.tar.gz
-run pigz bash -c 'pigz -dc layer.tar.gz | sha256sum'
-run ours8 "$BIN" part-?.tar.gz
+# Rounds of every command in turn, so that a burst of other work on the
+# machine hits them all alike.
+for ((round = 0; round < RUNS; round++)); do
+    measure ours "$BIN" layer.tar.gz
+    measure ours8 "$BIN" part-?.tar.gz
+    measure inflate "$BIN" --inflate-only layer.tar.gz
+    measure serial "$BIN" --serial layer.tar.gz
+    measure python python3 -c "$PY" layer.tar.gz
+    measure pigz bash -c 'pigz -dc layer.tar.gz | sha256sum'
+done
 
 rate() { awk -v b="$SIZE" -v s="${BEST[$1]}" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
 # rel X Y: rate of X divided by rate of Y.
