@@ -39,6 +39,7 @@ pub fn run(cmd: ManifestCommand, out: Output) -> Result<()> {
             let report = serde_json::to_value(m.report()).unwrap_or(Value::Null);
             out.emit("manifest", &report, || describe(&report));
         }
+        ManifestCommand::Get(args) => crate::commands::manifest_get::run(&args, out)?,
         ManifestCommand::Verify(args) => {
             let m = load(&args.file, args.content_type.as_deref(), &args.limits)?;
             let signers = m.verify_signatures()?;
@@ -79,7 +80,7 @@ fn descriptor_line(d: &Value) -> String {
 }
 
 /// Renders an inspection report for people.
-fn describe(r: &Value) -> String {
+pub fn describe(r: &Value) -> String {
     let mut head = vec![
         ("Format", text(&r["format"])),
         ("Media type", text(&r["media_type"])),
