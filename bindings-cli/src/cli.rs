@@ -49,6 +49,9 @@ pub enum Command {
     Negotiate(Box<NegotiateArgs>),
     /// Print the config blob of an image in a registry.
     Config(ConfigArgs),
+    /// Work with blobs in a registry.
+    #[command(subcommand)]
+    Blob(BlobCommand),
     /// List the tags of a repository in a registry.
     Tags(RefArgs),
     /// List the repositories of a registry.

@@ -1,5 +1,8 @@
 //! The command line of the registry commands, as clap sees it.
-use clap::Args;
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
 
 use crate::remote::RegistryArgs;
 
@@ -42,6 +45,27 @@ pub struct ConfigArgs {
     /// The platform whose config to print, when REF is an index.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+    /// How to reach the registry.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `tranship blob …`
+#[derive(Debug, Subcommand)]
+pub enum BlobCommand {
+    /// Download a blob, verified, to a file.
+    Get(BlobGetArgs),
+}
+
+/// Arguments of `tranship blob get`.
+#[derive(Debug, Args)]
+pub struct BlobGetArgs {
+    /// `REPOSITORY@DIGEST`, such as `localhost:5000/app@sha256:…`.
+    pub reference: String,
+    /// The file to write (through a temporary name, renamed when
+    /// complete and verified).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
     /// How to reach the registry.
     #[command(flatten)]
     pub registry: RegistryArgs,

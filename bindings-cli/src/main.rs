@@ -8,6 +8,7 @@ mod cli_remote;
 mod commands;
 mod input;
 mod output;
+mod progress;
 mod remote;
 
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Layer(cmd) => commands::layer::run(cmd, out),
         Command::Negotiate(args) => commands::negotiate::run(&args, out),
         Command::Config(args) => commands::config::run(&args, out),
+        Command::Blob(cmd) => commands::blob::run(cmd, out),
         Command::Tags(args) => commands::tags::run(&args, out),
         Command::Catalog(args) => commands::catalog::run(&args, out),
         Command::Login(args) => commands::login::run(&args, out),
