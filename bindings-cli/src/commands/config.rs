@@ -28,7 +28,7 @@ pub fn run(args: &ConfigArgs, out: Output) -> Result<()> {
                 .map(|d| d.platform.as_ref().map_or("-".into(), ToString::to_string))
                 .collect();
             return Err(Error::PlatformNotFound {
-                wanted: "none given (choose one with --platform)".into(),
+                wanted: "<none; choose one with --platform>".into(),
                 available: offers.join(", "),
             });
         }

@@ -80,14 +80,20 @@ fn descriptor_line(d: &Value) -> String {
 }
 
 /// Renders an inspection report for people.
-pub fn describe(r: &Value) -> String {
-    let mut head = vec![
+fn describe(r: &Value) -> String {
+    describe_with(Vec::new(), r)
+}
+
+/// Renders an inspection report for people, `extra` rows first.
+pub fn describe_with(extra: Vec<(&str, String)>, r: &Value) -> String {
+    let mut head = extra;
+    head.extend([
         ("Format", text(&r["format"])),
         ("Media type", text(&r["media_type"])),
         ("Detected from", text(&r["detected_from"])),
         ("Digest", text(&r["digest"])),
         ("Size", format!("{} bytes", text(&r["size"]))),
-    ];
+    ]);
     if let Some(s1) = r.get("schema1").filter(|v| !v.is_null()) {
         let name = format!("{}:{}", text(&s1["name"]), text(&s1["tag"]));
         head.push(("Name", name));

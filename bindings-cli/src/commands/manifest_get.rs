@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use tranship::{Error, MediaType, Platform, Result};
 
 use crate::cli::ManifestGetArgs;
-use crate::commands::manifest::describe;
-use crate::output::{rows, Output};
+use crate::commands::manifest::describe_with;
+use crate::output::Output;
 use crate::remote::{block_on, reference, resolve};
 
 /// Fetches a manifest (verified against its digest) and prints a report,
@@ -50,7 +50,7 @@ pub fn run(args: &ManifestGetArgs, out: Output) -> Result<()> {
             "Content-Type",
             got.fetched.content_type.clone().unwrap_or("-".into()),
         ));
-        rows(&head) + &describe(&report)
+        describe_with(head, &report)
     });
     Ok(())
 }
