@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use tranship::Digest;
 
+pub use crate::cli_remote::*;
+use crate::remote::RegistryArgs;
+
 /// Inspect, convert and move container images.
 #[derive(Debug, Parser)]
 #[command(name = "tranship", version, about, propagate_version = true)]
@@ -27,7 +30,8 @@ pub enum Command {
         /// A reference such as `alpine`, `ghcr.io/o/app:v1@sha256:…`.
         reference: String,
     },
-    /// Print the digest of a manifest document, or check a digest string.
+    /// Print the digest of a manifest in a registry or a document, or
+    /// check a digest string.
     Digest(DigestArgs),
     /// Work with manifest documents.
     #[command(subcommand)]
@@ -43,6 +47,21 @@ pub enum Command {
     /// Tell what a registry serves for a stored manifest, how it was
     /// requested and the client's Accept header(s).
     Negotiate(Box<NegotiateArgs>),
+    /// Print the config blob of an image in a registry.
+    Config(ConfigArgs),
+    /// Work with blobs in a registry.
+    #[command(subcommand)]
+    Blob(BlobCommand),
+    /// List the tags of a repository in a registry.
+    Tags(RefArgs),
+    /// List the repositories of a registry.
+    Catalog(CatalogArgs),
+    /// Check credentials with a registry and store them.
+    Login(LoginArgs),
+    /// Forget the stored credentials of a registry.
+    Logout(LogoutArgs),
+    /// Delete a manifest from a registry (a tag deletes what it points to).
+    Delete(RefArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to write completions for.
@@ -52,8 +71,11 @@ pub enum Command {
 
 /// Arguments of `tranship digest`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["file", "parse"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["reference", "file", "parse"])))]
 pub struct DigestArgs {
+    /// An image in a registry (`docker://REF` or `REF`): print the
+    /// registry's digest of its manifest (checked to exist).
+    pub reference: Option<String>,
     /// The manifest document (`-` for standard input).
     #[arg(long)]
     pub file: Option<PathBuf>,
@@ -69,6 +91,9 @@ pub struct DigestArgs {
     /// Parsing limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// How to reach the registry (with REF).
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 /// `tranship manifest …`
@@ -79,6 +104,8 @@ pub enum ManifestCommand {
     Inspect(DocumentArgs),
     /// Verify the signatures of a signed schema1 manifest.
     Verify(DocumentArgs),
+    /// Fetch a manifest from a registry: a report, or its exact bytes.
+    Get(ManifestGetArgs),
 }
 
 /// A manifest document and how to read it.

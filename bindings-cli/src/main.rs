@@ -4,9 +4,12 @@
 //! stable code is printed as `error[CODE]: message`), 2 on a usage error.
 
 mod cli;
+mod cli_remote;
 mod commands;
 mod input;
 mod output;
+mod progress;
+mod remote;
 
 use std::process::ExitCode;
 
@@ -26,6 +29,13 @@ fn main() -> ExitCode {
         Command::Convert(args) => commands::convert::run(&args, out),
         Command::Layer(cmd) => commands::layer::run(cmd, out),
         Command::Negotiate(args) => commands::negotiate::run(&args, out),
+        Command::Config(args) => commands::config::run(&args, out),
+        Command::Blob(cmd) => commands::blob::run(cmd, out),
+        Command::Tags(args) => commands::tags::run(&args, out),
+        Command::Catalog(args) => commands::catalog::run(&args, out),
+        Command::Login(args) => commands::login::run(&args, out),
+        Command::Logout(args) => commands::logout::run(&args, out),
+        Command::Delete(args) => commands::delete::run(&args, out),
         Command::Completions { shell } => {
             commands::completions::run(shell);
             Ok(())

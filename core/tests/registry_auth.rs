@@ -9,7 +9,8 @@ mod registry_common;
 
 use registry_common::*;
 use tranship::registry::{
-    save_login, BlobSource, Client, ClientOptions, Credential, CredentialStore, PushOutcome,
+    save_login, BlobSource, Client, ClientOptions, Credential, CredentialStore, HttpExchange,
+    PushOutcome,
 };
 use tranship::Digest;
 
@@ -106,6 +107,43 @@ async fn token_auth_round_trip_with_basic_credentials() {
         .collect();
     assert_eq!(asked.len(), 2, "{asked:?}");
     client.ping(&registry).await.unwrap();
+}
+
+/// `--debug` logs: every request with its status, the token request
+/// marked as such, and never a credential.
+#[tokio::test]
+async fn the_http_log_shows_exchanges_but_no_secrets() {
+    let Some(registry) = env_or_skip(TOKEN) else {
+        return;
+    };
+    let (name, password) = user();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = {
+        let lines = lines.clone();
+        move |e: &HttpExchange| lines.lock().unwrap().push(e.to_string())
+    };
+    let client = Client::new(ClientOptions {
+        credentials: CredentialStore::anonymous()
+            .with_credential(&registry, basic(&name, &password)),
+        http_log: Some(std::sync::Arc::new(sink)),
+        ..ClientOptions::default()
+    });
+    let repo = unique("token/log");
+    let tagged = reference(&registry, &repo, "v1");
+    let err = client.get_manifest(&tagged, &[]).await.unwrap_err();
+    assert!(
+        matches!(err.code(), "NAME_UNKNOWN" | "MANIFEST_UNKNOWN"),
+        "{err}"
+    );
+    let lines = lines.lock().unwrap().clone();
+    let url = format!("http://{registry}/v2/{repo}/manifests/v1");
+    assert_eq!(lines[0], format!("GET {url} -> 401"), "{lines:?}");
+    assert!(lines[1].contains("(token) -> 200"), "{lines:?}");
+    assert!(
+        lines[2].starts_with(&format!("GET {url} -> 404")),
+        "{lines:?}"
+    );
+    assert!(lines.iter().all(|l| !l.contains(&password)), "{lines:?}");
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! `tranship digest --file F`
+//! `tranship digest REF`, `tranship digest --file F`,
+//! `tranship digest --parse DIGEST`
 
 use serde_json::json;
 use tranship::{Algorithm, Digest, Result};
@@ -6,10 +7,14 @@ use tranship::{Algorithm, Digest, Result};
 use crate::cli::DigestArgs;
 use crate::commands::manifest::load;
 use crate::output::Output;
+use crate::remote::{block_on, reference};
 
 /// Prints the digest of a manifest document (for signed schema1, of its
 /// JWS payload, as registries compute it).
 pub fn run(args: &DigestArgs, out: Output) -> Result<()> {
+    if let Some(address) = &args.reference {
+        return remote(address, args, out);
+    }
     let Some(file) = &args.file else {
         return parse(args.parse.as_deref().unwrap_or_default(), out);
     };
@@ -27,5 +32,17 @@ fn parse(text: &str, out: Output) -> Result<()> {
     out.emit("digest_parse", &report, || {
         format!("{}\n{}", d.algorithm(), d.hex())
     });
+    Ok(())
+}
+
+/// The registry's digest of the manifest `address` names: its
+/// `Docker-Content-Digest` from a HEAD request (the manifest is fetched
+/// and hashed when the registry reports none, or another one).
+fn remote(address: &str, args: &DigestArgs, out: Output) -> Result<()> {
+    let r = reference(address)?;
+    let client = args.registry.client(r.registry())?;
+    let digest = block_on(client.manifest_digest(&r, &[]))?.to_string();
+    let report = json!({ "digest": digest, "reference": r.to_string() });
+    out.emit("digest", &report, || digest.clone());
     Ok(())
 }

@@ -39,6 +39,7 @@ pub fn run(cmd: ManifestCommand, out: Output) -> Result<()> {
             let report = serde_json::to_value(m.report()).unwrap_or(Value::Null);
             out.emit("manifest", &report, || describe(&report));
         }
+        ManifestCommand::Get(args) => crate::commands::manifest_get::run(&args, out)?,
         ManifestCommand::Verify(args) => {
             let m = load(&args.file, args.content_type.as_deref(), &args.limits)?;
             let signers = m.verify_signatures()?;
@@ -80,13 +81,19 @@ fn descriptor_line(d: &Value) -> String {
 
 /// Renders an inspection report for people.
 fn describe(r: &Value) -> String {
-    let mut head = vec![
+    describe_with(Vec::new(), r)
+}
+
+/// Renders an inspection report for people, `extra` rows first.
+pub fn describe_with(extra: Vec<(&str, String)>, r: &Value) -> String {
+    let mut head = extra;
+    head.extend([
         ("Format", text(&r["format"])),
         ("Media type", text(&r["media_type"])),
         ("Detected from", text(&r["detected_from"])),
         ("Digest", text(&r["digest"])),
         ("Size", format!("{} bytes", text(&r["size"]))),
-    ];
+    ]);
     if let Some(s1) = r.get("schema1").filter(|v| !v.is_null()) {
         let name = format!("{}:{}", text(&s1["name"]), text(&s1["tag"]));
         head.push(("Name", name));

@@ -180,10 +180,11 @@ fn run_parallel(
                 let Some((index, source)) = next else { return };
                 // Layers that will run side by side from now on: when they
                 // fill the CPUs, a hashing thread per layer only adds
-                // hand-over costs.
+                // hand-over costs. The last layer gets one anyway: it soon
+                // runs alone, with CPUs freed by the others.
                 let side_by_side =
                     (running.fetch_add(1, Ordering::Relaxed) + 1 + waiting).min(workers);
-                let hashing = if 2 * side_by_side <= cpus {
+                let hashing = if 2 * side_by_side <= cpus || waiting == 0 {
                     Hashing::OwnThread
                 } else {
                     Hashing::Inline

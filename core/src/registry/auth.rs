@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::challenge::{merge_scopes, parse_challenges, Challenge, Scope};
 use super::credentials::{Credential, CredentialStore};
+use super::http_log::{loggable_url, HttpExchange, HttpLog};
 use super::retry::{retry_after, retryable_error, retryable_status, Backoff, RetryPolicy};
 use crate::error::{Error, Result};
 
@@ -45,16 +46,22 @@ struct Token {
 pub(crate) struct Auth {
     store: CredentialStore,
     retry: RetryPolicy,
+    log: Option<std::sync::Arc<dyn HttpLog>>,
     modes: Mutex<HashMap<String, Mode>>,
     tokens: Mutex<HashMap<String, Token>>,
     credentials: tokio::sync::Mutex<HashMap<String, Option<Credential>>>,
 }
 
 impl Auth {
-    pub(crate) fn new(store: CredentialStore, retry: RetryPolicy) -> Self {
+    pub(crate) fn new(
+        store: CredentialStore,
+        retry: RetryPolicy,
+        log: Option<std::sync::Arc<dyn HttpLog>>,
+    ) -> Self {
         Auth {
             store,
             retry,
+            log,
             modes: Mutex::new(HashMap::new()),
             tokens: Mutex::new(HashMap::new()),
             credentials: tokio::sync::Mutex::new(HashMap::new()),
@@ -186,7 +193,24 @@ impl Auth {
                     request.query(&query)
                 }
             };
-            let delay = match request.send().await {
+            let (method, sent) = match request.build() {
+                Ok(built) => (built.method().to_string(), http.execute(built).await),
+                Err(e) => (String::new(), Err(e)),
+            };
+            if let Some(log) = &self.log {
+                log.on_exchange(&HttpExchange {
+                    method,
+                    url: reqwest::Url::parse(realm)
+                        .map(|u| loggable_url(&u, true))
+                        .unwrap_or_else(|_| realm.to_string()),
+                    outcome: sent
+                        .as_ref()
+                        .map(|r| r.status().as_u16())
+                        .map_err(ToString::to_string),
+                    token: true,
+                });
+            }
+            let delay = match sent {
                 Ok(response) if response.status().is_success() => {
                     return parse_token(response).await;
                 }

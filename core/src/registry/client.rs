@@ -13,6 +13,7 @@ use super::challenge::Scope;
 use super::config::RegistriesConfig;
 use super::credentials::CredentialStore;
 use super::errors::{self, Subject};
+use super::http_log::{loggable_url, HttpExchange, HttpLog};
 use super::retry::{retry_after, retryable_error, retryable_status, Backoff, RetryPolicy};
 use super::transport::{Transport, USER_AGENT};
 use crate::error::{Error, Result};
@@ -43,6 +44,9 @@ pub struct ClientOptions {
     pub progress: Option<Arc<dyn Progress>>,
     /// The User-Agent (default `tranship/<version>`).
     pub user_agent: String,
+    /// Receives method, URL and status of every request (`--debug`);
+    /// never headers or bodies, so never credentials.
+    pub http_log: Option<Arc<dyn HttpLog>>,
 }
 
 impl Default for ClientOptions {
@@ -57,6 +61,7 @@ impl Default for ClientOptions {
             page_size: 1000,
             progress: None,
             user_agent: USER_AGENT.to_string(),
+            http_log: None,
         }
     }
 }
@@ -219,7 +224,11 @@ impl Client {
     /// A client with these options. Nothing is contacted yet.
     pub fn new(options: ClientOptions) -> Self {
         let transport = Transport::new(options.registries.clone(), options.user_agent.clone());
-        let auth = Auth::new(options.credentials.clone(), options.retry);
+        let auth = Auth::new(
+            options.credentials.clone(),
+            options.retry,
+            options.http_log.clone(),
+        );
         let permits = Arc::new(Semaphore::new(options.max_concurrent_requests.max(1)));
         Client {
             progress: options.progress.clone(),
@@ -307,7 +316,9 @@ impl Client {
                 request = request.header(CONTENT_LENGTH, call.body.len());
             }
             let body = call.body.to_request_body().await?;
-            let delay = match request.body(body).send().await {
+            let sent = request.body(body).send().await;
+            self.log(call, &sent);
+            let delay = match sent {
                 Ok(response)
                     if response.status() == StatusCode::UNAUTHORIZED
                         && !challenged
@@ -341,6 +352,21 @@ impl Client {
             };
             drop(permit);
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Tells the HTTP log, if any, how one attempt at `call` ended.
+    fn log(&self, call: &Call, sent: &reqwest::Result<reqwest::Response>) {
+        if let Some(log) = &self.inner.options.http_log {
+            log.on_exchange(&HttpExchange {
+                method: call.method.to_string(),
+                url: loggable_url(&call.url, call.anonymous),
+                outcome: match sent {
+                    Ok(response) => Ok(response.status().as_u16()),
+                    Err(e) => Err(errors::network(&call.what, e).to_string()),
+                },
+                token: false,
+            });
         }
     }
 

@@ -7,6 +7,8 @@
 //!   the registry's challenge, with credentials from a [`CredentialStore`].
 //! - [`RetryPolicy`] bounds retries; [`RegistriesConfig`] holds
 //!   per-registry transport settings and mirrors.
+//! - [`HttpLog`] receives method, URL and status of each request, for
+//!   `--debug` (never headers, bodies or credentials).
 //!
 //! Plain structs in, plain structs out, so each binding wraps an operation
 //! in a few lines. The CLI commands map to one call each:
@@ -34,6 +36,7 @@ mod credentials;
 mod download;
 mod errors;
 mod helpers;
+mod http_log;
 mod listing;
 mod login;
 mod manifests;
@@ -45,6 +48,7 @@ mod upload;
 pub use client::{Client, ClientOptions};
 pub use config::{Mirror, RegistriesConfig, RegistrySettings};
 pub use credentials::{docker_config_path, normalise_key, Credential, CredentialStore};
+pub use http_log::{HttpExchange, HttpLog};
 pub use listing::referrers_tag;
 pub use login::{remove_login, save_login};
 pub use manifests::{FetchedManifest, ManifestHead, MANIFEST_MEDIA_TYPES};

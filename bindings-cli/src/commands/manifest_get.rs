@@ -1,0 +1,56 @@
+//! `tranship manifest get REF [--raw] [--accept T]… [--platform P]`
+
+use std::io::Write as _;
+
+use serde_json::{json, Value};
+use tranship::{Error, MediaType, Platform, Result};
+
+use crate::cli::ManifestGetArgs;
+use crate::commands::manifest::describe_with;
+use crate::output::Output;
+use crate::remote::{block_on, reference, resolve};
+
+/// Fetches a manifest (verified against its digest) and prints a report,
+/// or with `--raw` its exact bytes.
+pub fn run(args: &ManifestGetArgs, out: Output) -> Result<()> {
+    let r = reference(&args.reference)?;
+    let platform: Option<Platform> = args.platform.as_deref().map(str::parse).transpose()?;
+    let accept: Vec<MediaType> = args
+        .accept
+        .iter()
+        .map(|t| MediaType::from_content_type(t))
+        .collect();
+    let client = args.registry.client(r.registry())?;
+    let got = block_on(resolve(&client, &r, &accept, platform.as_ref()))?;
+    let manifest = &got.fetched.manifest;
+    let (index, chosen) = got.from_index.clone().unzip();
+    if args.raw && !out.json {
+        return std::io::stdout()
+            .write_all(manifest.raw())
+            .map_err(|e| Error::io("writing to standard output", e));
+    }
+    let mut report = serde_json::to_value(manifest.report()).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut report {
+        map.insert("reference".into(), json!(got.reference.to_string()));
+        map.insert("content_type".into(), json!(got.fetched.content_type));
+        map.insert("index_digest".into(), json!(index));
+        map.insert("platform".into(), json!(chosen));
+        if args.raw {
+            let text = String::from_utf8_lossy(manifest.raw());
+            map.insert("raw".into(), json!(text));
+        }
+    }
+    out.emit("manifest", &report, || {
+        let mut head = vec![("Reference", got.reference.to_string())];
+        if let Some((index, chosen)) = &got.from_index {
+            head.push(("Index", index.clone()));
+            head.push(("Platform", chosen.clone()));
+        }
+        head.push((
+            "Content-Type",
+            got.fetched.content_type.clone().unwrap_or("-".into()),
+        ));
+        describe_with(head, &report)
+    });
+    Ok(())
+}
