@@ -3,8 +3,13 @@
 use super::Platform;
 use crate::error::{Error, Result};
 
-/// Longest platform text accepted, in bytes.
+/// Longest platform text accepted, in bytes, measured on the normalised
+/// text (normalising may lengthen it: `arm` becomes `arm/v7`), so that
+/// whatever parses also prints as text that parses again.
 const MAX_LEN: usize = 256;
+
+/// Longest input looked at before normalising, in bytes: a bound on work.
+const MAX_INPUT_LEN: usize = 4 * MAX_LEN;
 
 /// How much of a rejected input the error repeats, in characters.
 const SHOWN_CHARS: usize = 80;
@@ -17,7 +22,7 @@ pub(super) fn parse(input: &str) -> Result<Platform> {
         input: shown(input),
         reason,
     };
-    if input.len() > MAX_LEN {
+    if input.len() > MAX_INPUT_LEN {
         return Err(fail(format!(
             "is {} bytes long; at most {MAX_LEN} are accepted",
             input.len()
@@ -58,7 +63,14 @@ pub(super) fn parse(input: &str) -> Result<Platform> {
         variant: variant.map(str::to_string),
         ..Platform::default()
     };
-    Ok(platform.normalized())
+    let platform = platform.normalized();
+    let text_len = platform.to_string().len();
+    if text_len > MAX_LEN {
+        return Err(fail(format!(
+            "is {text_len} bytes long once normalised; at most {MAX_LEN} are accepted"
+        )));
+    }
+    Ok(platform)
 }
 
 /// Splits `os[(os_version)]` and checks both halves.
@@ -194,8 +206,10 @@ mod tests {
 
     #[test]
     fn never_panics_and_caps_length() {
-        let long = "a".repeat(MAX_LEN + 1);
+        let long = format!("{}/amd64", "a".repeat(MAX_LEN));
         assert!(reason(&long).contains("at most 256"));
+        let huge = "a".repeat(MAX_INPUT_LEN + 1);
+        assert!(reason(&huge).contains("at most 256"));
         for s in [
             "é/é", "()/x", "(", ")", "/", "//", "///", "a(é/b", "\u{0}/a", "a/b/ü",
         ] {
@@ -208,5 +222,18 @@ mod tests {
         } else {
             panic!("expected INVALID_PLATFORM");
         }
+    }
+
+    /// Found by fuzzing: 254 bytes ending in `/arm` normalise to
+    /// `…/arm/v7`, which must be refused rather than printed as text
+    /// that would not parse again.
+    #[test]
+    fn the_limit_applies_to_the_normalised_text() {
+        let os = "s".repeat(MAX_LEN - "/arm".len());
+        assert!(reason(&format!("{os}/arm")).contains("once normalised"));
+        let fits = format!("{}/arm", "s".repeat(MAX_LEN - "/arm/v7".len()));
+        let p: Platform = fits.parse().unwrap();
+        assert_eq!(p.to_string().len(), MAX_LEN);
+        assert_eq!(p.to_string().parse::<Platform>().unwrap(), p);
     }
 }
