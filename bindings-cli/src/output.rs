@@ -39,22 +39,14 @@ pub fn rows(rows: &[(&str, String)]) -> String {
         .collect()
 }
 
-/// Writes `bytes` to `path` (`-`: standard output) through a temporary
-/// file beside it, renamed into place when complete, so a failed run
-/// leaves nothing half-written.
+/// Writes `bytes` to `path` (`-`: standard output), through a temporary
+/// file renamed into place when complete, so a failed run leaves nothing
+/// half-written.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.display().to_string();
-    if name == "-" {
+    if path.as_os_str() == "-" {
         return std::io::stdout()
             .write_all(bytes)
             .map_err(|e| Error::io("writing to standard output", e));
     }
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(format!(".partial-{}", std::process::id()));
-    std::fs::write(&partial, bytes)
-        .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            Error::io(format!("writing {name}"), e)
-        })
+    tranship::blobs::write_atomically(path, bytes)
 }

@@ -125,20 +125,7 @@ impl BlobStore {
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-        let temp = dir.join(format!(
-            ".tmp-{}-{}-{}",
-            digest.hex(),
-            std::process::id(),
-            SEQUENCE.fetch_add(1, Ordering::Relaxed)
-        ));
-        let written = File::create(&temp)
-            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-            .and_then(|()| fs::rename(&temp, &path));
-        written.map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            Error::io(format!("writing {}", path.display()), e)
-        })?;
+        write_atomically(&path, bytes)?;
         Ok(digest)
     }
 
@@ -150,6 +137,28 @@ impl BlobStore {
             ),
         }
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, synced
+/// and renamed into place when complete: readers see the old file or the
+/// whole new one, and a failure leaves nothing behind.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let temp = path.with_file_name(format!(
+        ".tmp-{name}-{}-{}",
+        std::process::id(),
+        SEQUENCE.fetch_add(1, Ordering::Relaxed)
+    ));
+    File::create(&temp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&temp, path))
+        .map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            Error::io(format!("writing {}", path.display()), e)
+        })
 }
 
 #[cfg(test)]
