@@ -156,12 +156,15 @@ def proxy_handler(state):
                 with state.lock:
                     state.in_flight += 1
                     state.max_in_flight = max(state.max_in_flight, state.in_flight)
+                # Counted only while held here: once the reply is written
+                # the client may start its next request before this thread
+                # runs again, which would count one request too many.
                 try:
                     time.sleep(0.2)
-                    return self.pass_through(method, body, fault)
                 finally:
                     with state.lock:
                         state.in_flight -= 1
+                return self.pass_through(method, body, fault)
             is_upload = "/blobs/uploads/" in self.path
             if fault == "putreset" and is_upload and method == "PUT" and body \
                     and state.count(("putreset", FAULT_RE.match(self.path).group(0))) == 1:
