@@ -6,7 +6,8 @@ use tranship::{Error, Result};
 use crate::cli::{BlobCommand, BlobGetArgs};
 use crate::output::{rows, Output};
 use crate::progress::{blob_bar, sink};
-use crate::remote::{block_on, reference};
+use crate::remote::block_on;
+use tranship::registry::parse_address;
 
 /// Runs one `blob` subcommand.
 pub fn run(cmd: BlobCommand, out: Output) -> Result<()> {
@@ -19,7 +20,7 @@ pub fn run(cmd: BlobCommand, out: Output) -> Result<()> {
 /// then renamed; nothing is left behind on failure. A progress bar is
 /// drawn on standard error when it is a terminal.
 fn get(args: &BlobGetArgs, out: Output) -> Result<()> {
-    let r = reference(&args.reference)?;
+    let r = parse_address(&args.reference)?;
     let Some(digest) = r.digest().cloned() else {
         return Err(Error::InvalidReference {
             input: args.reference.clone(),

@@ -7,7 +7,8 @@ use tranship::{Error, Platform, Result};
 
 use crate::cli::ConfigArgs;
 use crate::output::Output;
-use crate::remote::{block_on, reference, resolve};
+use crate::remote::block_on;
+use tranship::registry::parse_address;
 
 /// Largest config blob read into memory.
 const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
@@ -15,11 +16,11 @@ const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
 /// Prints the config blob of an image (for an index, of `--platform`'s
 /// image) as its exact bytes, verified against its digest.
 pub fn run(args: &ConfigArgs, out: Output) -> Result<()> {
-    let r = reference(&args.reference)?;
+    let r = parse_address(&args.reference)?;
     let platform: Option<Platform> = args.platform.as_deref().map(str::parse).transpose()?;
     let client = args.registry.client(r.registry())?;
     let (got, digest, bytes) = block_on(async {
-        let got = resolve(&client, &r, &[], platform.as_ref()).await?;
+        let got = client.resolve(&r, &[], platform.as_ref()).await?;
         let manifest = &got.fetched.manifest;
         if let Some(index) = manifest.as_index() {
             let offers: Vec<String> = index

@@ -7,7 +7,8 @@ use tranship::{Algorithm, Digest, Result};
 use crate::cli::DigestArgs;
 use crate::commands::manifest::load;
 use crate::output::Output;
-use crate::remote::{block_on, reference};
+use crate::remote::block_on;
+use tranship::registry::parse_address;
 
 /// Prints the digest of a manifest document (for signed schema1, of its
 /// JWS payload, as registries compute it).
@@ -39,7 +40,7 @@ fn parse(text: &str, out: Output) -> Result<()> {
 /// `Docker-Content-Digest` from a HEAD request (the manifest is fetched
 /// and hashed when the registry reports none, or another one).
 fn remote(address: &str, args: &DigestArgs, out: Output) -> Result<()> {
-    let r = reference(address)?;
+    let r = parse_address(address)?;
     let client = args.registry.client(r.registry())?;
     let digest = block_on(client.manifest_digest(&r, &[]))?.to_string();
     let report = json!({ "digest": digest, "reference": r.to_string() });

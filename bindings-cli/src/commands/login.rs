@@ -3,27 +3,27 @@
 use std::io::{BufRead, IsTerminal, Read};
 
 use serde_json::json;
-use tranship::registry::{save_login, Credential, CredentialStore};
+use tranship::registry::{save_login, Credential};
 use tranship::{Error, Result};
 
 use crate::cli::LoginArgs;
 use crate::output::Output;
-use crate::remote::{block_on, host};
+use crate::remote::block_on;
+use tranship::registry::registry_host;
 
 /// Checks a user name and password with the registry (`GET /v2/` with
 /// them), then stores them in Docker's config (or `--authfile`). The
 /// password is never printed, and never taken from the command line
 /// except through `--creds`.
 pub fn run(args: &LoginArgs, out: Output) -> Result<()> {
-    let registry = host(&args.host);
+    let registry = registry_host(&args.host);
     let (username, password) = credentials(args)?;
     let file = args.registry.login_file();
     let credential = Credential::Basic {
         username: username.clone(),
         password: password.clone(),
     };
-    let store = CredentialStore::anonymous().with_credential(&registry, credential);
-    let client = args.registry.client_with(&registry, store)?;
+    let client = args.registry.client_with(&registry, credential)?;
     block_on(async {
         client.ping(&registry).await?;
         save_login(&file, &args.host, &username, &password).await

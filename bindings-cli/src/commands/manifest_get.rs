@@ -8,12 +8,13 @@ use tranship::{Error, MediaType, Platform, Result};
 use crate::cli::ManifestGetArgs;
 use crate::commands::manifest::describe_with;
 use crate::output::Output;
-use crate::remote::{block_on, reference, resolve};
+use crate::remote::block_on;
+use tranship::registry::parse_address;
 
 /// Fetches a manifest (verified against its digest) and prints a report,
 /// or with `--raw` its exact bytes.
 pub fn run(args: &ManifestGetArgs, out: Output) -> Result<()> {
-    let r = reference(&args.reference)?;
+    let r = parse_address(&args.reference)?;
     let platform: Option<Platform> = args.platform.as_deref().map(str::parse).transpose()?;
     let accept: Vec<MediaType> = args
         .accept
@@ -21,9 +22,13 @@ pub fn run(args: &ManifestGetArgs, out: Output) -> Result<()> {
         .map(|t| MediaType::from_content_type(t))
         .collect();
     let client = args.registry.client(r.registry())?;
-    let got = block_on(resolve(&client, &r, &accept, platform.as_ref()))?;
+    let got = block_on(client.resolve(&r, &accept, platform.as_ref()))?;
     let manifest = &got.fetched.manifest;
-    let (index, chosen) = got.from_index.clone().unzip();
+    let (index, chosen) = got
+        .from_index
+        .clone()
+        .map(|c| (c.index_digest, c.platform))
+        .unzip();
     if args.raw && !out.json {
         return std::io::stdout()
             .write_all(manifest.raw())
@@ -42,9 +47,9 @@ pub fn run(args: &ManifestGetArgs, out: Output) -> Result<()> {
     }
     out.emit("manifest", &report, || {
         let mut head = vec![("Reference", got.reference.to_string())];
-        if let Some((index, chosen)) = &got.from_index {
-            head.push(("Index", index.clone()));
-            head.push(("Platform", chosen.clone()));
+        if let Some(choice) = &got.from_index {
+            head.push(("Index", choice.index_digest.clone()));
+            head.push(("Platform", choice.platform.clone()));
         }
         head.push((
             "Content-Type",

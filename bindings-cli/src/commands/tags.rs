@@ -5,12 +5,13 @@ use tranship::Result;
 
 use crate::cli::RefArgs;
 use crate::output::Output;
-use crate::remote::{block_on, reference};
+use crate::remote::block_on;
+use tranship::registry::parse_address;
 
 /// Lists the tags of REF's repository, one per line, in the registry's
 /// order (any tag or digest in REF is ignored).
 pub fn run(args: &RefArgs, out: Output) -> Result<()> {
-    let r = reference(&args.reference)?;
+    let r = parse_address(&args.reference)?;
     let client = args.registry.client(r.registry())?;
     let tags = block_on(client.list_tags(&r))?;
     let report = json!({ "repository": r.name(), "tags": tags });
