@@ -132,6 +132,28 @@ impl Digest {
         Self::compute(Algorithm::Sha256, data)
     }
 
+    /// Computes the digest of everything `reader` yields, in constant
+    /// memory.
+    pub fn compute_reader(algorithm: Algorithm, mut reader: impl Read) -> io::Result<Self> {
+        let mut h = algorithm.hasher();
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            match reader.read(&mut buffer) {
+                Ok(0) => return Ok(h.finish()),
+                Ok(n) => h.update(&buffer[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Computes the digest of the file at `path`, in constant memory.
+    pub fn compute_file(algorithm: Algorithm, path: &std::path::Path) -> Result<Self> {
+        let what = || format!("reading {}", path.display());
+        let file = std::fs::File::open(path).map_err(|e| Error::io(what(), e))?;
+        Self::compute_reader(algorithm, file).map_err(|e| Error::io(what(), e))
+    }
+
     /// The algorithm.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm
@@ -290,6 +312,20 @@ impl Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streams_match_slices() {
+        let data: Vec<u8> = (0..600_000u32).map(|i| (i % 251) as u8).collect();
+        let streamed = Digest::compute_reader(Algorithm::Sha512, &data[..]).unwrap();
+        assert_eq!(streamed, Digest::compute(Algorithm::Sha512, &data));
+        let path = std::env::temp_dir().join(format!("tranship-digest-{}", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let from_file = Digest::compute_file(Algorithm::Sha256, &path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(from_file, Digest::sha256(&data));
+        let missing = Digest::compute_file(Algorithm::Sha256, &path).unwrap_err();
+        assert_eq!(missing.code(), "IO");
+    }
 
     #[test]
     fn parses_and_prints() {
