@@ -28,10 +28,22 @@ export declare class Manifest {
    * the JWS payload.
    */
   get payload(): Buffer
-  /** Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`. */
-  convert(to: string, options?: ConvertOptions | undefined | null): Conversion
-  /** What a registry serves for this stored manifest and `request`. */
-  negotiate(request: NegotiateRequest): Served
+  /**
+   * Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+   * Runs off the JavaScript thread (it may read blobs and decompress
+   * layers to compute diff_ids).
+   */
+  convert(to: string, options?: ConvertOptions | undefined | null): Promise<Conversion>
+  /** `convert`, blocking the JavaScript thread until done. */
+  convertSync(to: string, options?: ConvertOptions | undefined | null): Conversion
+  /**
+   * What a registry serves for this stored manifest and `request`.
+   * Runs off the JavaScript thread (a schema1 conversion reads the
+   * contents given).
+   */
+  negotiate(request: NegotiateRequest): Promise<Served>
+  /** `negotiate`, blocking the JavaScript thread until done. */
+  negotiateSync(request: NegotiateRequest): Served
   /**
    * The inspection report: format, media type, digest, size, config,
    * layers, index entries, signatures, ...
@@ -111,10 +123,17 @@ export interface DescriptorReport {
 }
 
 /**
- * The digests of the layer blob file at `path`; throws with `code`
- * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+ * The digests of the layer blob file at `path`, read and hashed off the
+ * JavaScript thread; rejects with `code` `INVALID_LAYER`,
+ * `LIMIT_EXCEEDED` or `IO`.
  */
-export declare function diffIdFile(path: string): LayerDigests
+export declare function diffIdFile(path: string): Promise<LayerDigests>
+
+/**
+ * `diffIdFile`, blocking the JavaScript thread until done; throws
+ * with `code` `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+ */
+export declare function diffIdFileSync(path: string): LayerDigests
 
 /** A content digest split into its parts. */
 export interface Digest {

@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.Conversion = nativeBinding.Conversion
 module.exports.Manifest = nativeBinding.Manifest
 module.exports.diffIdFile = nativeBinding.diffIdFile
+module.exports.diffIdFileSync = nativeBinding.diffIdFileSync
 module.exports.parseDigest = nativeBinding.parseDigest
 module.exports.parseManifest = nativeBinding.parseManifest
 module.exports.parsePlatform = nativeBinding.parsePlatform

@@ -1,12 +1,17 @@
-//! `manifest.convert`, `manifest.negotiate` and `diffIdFile`.
+//! `manifest.convert`, `manifest.negotiate` and `diffIdFile`: each reads
+//! its arguments on the JavaScript thread and does its work (reading
+//! blobs, decompressing, hashing) on a blocking thread, or on the
+//! calling thread in the `...Sync` variants.
 
 use std::collections::HashMap;
 
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{Buffer, PromiseRaw};
+use napi::Env;
 use napi_derive::napi;
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
 use tranship::convert::sign::{Schema1Key, Signing};
 
+use crate::background::blocking;
 use crate::error::{to_js, Result};
 use crate::manifest::Manifest;
 use crate::report::ConversionReport;
@@ -124,82 +129,113 @@ impl Conversion {
     }
 }
 
-fn signing(unsigned: Option<bool>, key: Option<&Buffer>) -> Result<Signing> {
+fn signing(unsigned: Option<bool>, key: Option<&[u8]>) -> tranship::Result<Signing> {
     Ok(match (unsigned.unwrap_or(false), key) {
         (true, _) => Signing::Unsigned,
-        (false, Some(key)) => Signing::Key(Schema1Key::from_bytes(key).map_err(to_js)?),
+        (false, Some(key)) => Signing::Key(Schema1Key::from_bytes(key)?),
         (false, None) => Signing::Key(Schema1Key::generate()),
     })
 }
 
-fn digest(text: &str) -> Result<tranship::Digest> {
-    text.parse().map_err(to_js)
+/// A conversion's arguments read on the JavaScript thread (the buffers
+/// copied), ready to run on any thread.
+pub struct ConvertJob {
+    manifest: tranship::manifest::Manifest,
+    options: tranship::Result<tranship::convert::ConvertOptions>,
 }
 
-/// Converts `manifest` to `to` (`v2s1`, `v2s2` or `oci`).
-pub fn convert(
-    manifest: &tranship::manifest::Manifest,
+impl ConvertJob {
+    /// The job converting `manifest` to `to` (`v2s1`, `v2s2` or `oci`).
+    pub fn new(manifest: &tranship::manifest::Manifest, to: &str, options: ConvertOptions) -> Self {
+        ConvertJob {
+            manifest: manifest.clone(),
+            options: convert_options(to, options),
+        }
+    }
+
+    /// Converts; may read blobs and decompress layers to compute diff_ids.
+    pub fn run(self) -> tranship::Result<Conversion> {
+        let c = tranship::convert::convert(&self.manifest, &self.options?)?;
+        Ok(Conversion {
+            manifest: c.manifest,
+            config: c.config,
+            report: c.report,
+        })
+    }
+}
+
+fn convert_options(
     to: &str,
     options: ConvertOptions,
-) -> Result<Conversion> {
-    let mut opts = tranship::convert::ConvertOptions::new(to.parse().map_err(to_js)?)
+) -> tranship::Result<tranship::convert::ConvertOptions> {
+    let mut opts = tranship::convert::ConvertOptions::new(to.parse()?)
         .with_reencode_oci_config(options.reencode_config.unwrap_or(false))
-        .with_signing(signing(options.unsigned, options.signing_key.as_ref())?);
+        .with_signing(signing(options.unsigned, options.signing_key.as_deref())?);
     if let Some(config) = options.config {
         opts = opts.with_config(config.to_vec());
     }
     if let Some(dir) = options.blobs {
-        opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir).map_err(to_js)?);
+        opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir)?);
     }
     for (blob, diff_id) in options.diff_ids.unwrap_or_default() {
-        opts = opts.with_diff_id(digest(&blob)?, digest(&diff_id)?);
+        opts = opts.with_diff_id(blob.parse()?, diff_id.parse()?);
     }
     for (blob, size) in options.layer_sizes.unwrap_or_default() {
-        opts = opts.with_layer_size(digest(&blob)?, u64::try_from(size).unwrap_or(0));
+        opts = opts.with_layer_size(blob.parse()?, u64::try_from(size).unwrap_or(0));
     }
     if let (Some(name), Some(tag)) = (options.name, options.tag) {
         opts = opts.with_name_and_tag(name, tag);
     }
-    let c = tranship::convert::convert(manifest, &opts).map_err(to_js)?;
-    Ok(Conversion {
-        manifest: c.manifest,
-        config: c.config,
-        report: c.report,
-    })
+    Ok(opts)
 }
 
-/// What a registry serves for `manifest` and `request`.
-pub fn serve(manifest: &tranship::manifest::Manifest, request: NegotiateRequest) -> Result<Served> {
-    let mut source = MemorySource::new();
-    for bytes in request.contents.unwrap_or_default() {
-        source.insert(bytes.to_vec());
+/// A negotiation's arguments read on the JavaScript thread, ready to run
+/// on any thread.
+pub struct NegotiateJob {
+    manifest: tranship::manifest::Manifest,
+    request: Request,
+    source: MemorySource,
+    signing: tranship::Result<Signing>,
+}
+
+impl NegotiateJob {
+    /// The job serving `manifest` for `request`.
+    pub fn new(manifest: &tranship::manifest::Manifest, request: NegotiateRequest) -> Self {
+        let mut source = MemorySource::new();
+        for bytes in request.contents.unwrap_or_default() {
+            source.insert(bytes.to_vec());
+        }
+        NegotiateJob {
+            manifest: manifest.clone(),
+            signing: signing(request.unsigned, request.signing_key.as_deref()),
+            source,
+            request: Request {
+                accept: request.accept,
+                by_digest: request.by_digest.unwrap_or(false),
+                name: request.name.unwrap_or_default(),
+                tag: request.tag.unwrap_or_default(),
+            },
+        }
     }
-    let signing = signing(request.unsigned, request.signing_key.as_ref())?;
-    let request = Request {
-        accept: request.accept,
-        by_digest: request.by_digest.unwrap_or(false),
-        name: request.name.unwrap_or_default(),
-        tag: request.tag.unwrap_or_default(),
-    };
-    let s = negotiate(manifest, &request, &source, &signing).map_err(to_js)?;
-    Ok(Served {
-        content_type: s.content_type.to_string(),
-        digest: s.digest.to_string(),
-        etag: s.etag,
-        converted: s.converted,
-        selected: s.selected.map(|d| d.to_string()),
-        needs_empty_layer: s.needs_empty_layer,
-        report: s.report.map(Into::into),
-        body: Buffer::from(s.bytes),
-    })
+
+    /// Negotiates; may convert, reading the contents given.
+    pub fn run(self) -> tranship::Result<Served> {
+        let s = negotiate(&self.manifest, &self.request, &self.source, &self.signing?)?;
+        Ok(Served {
+            content_type: s.content_type.to_string(),
+            digest: s.digest.to_string(),
+            etag: s.etag,
+            converted: s.converted,
+            selected: s.selected.map(|d| d.to_string()),
+            needs_empty_layer: s.needs_empty_layer,
+            report: s.report.map(Into::into),
+            body: Buffer::from(s.bytes),
+        })
+    }
 }
 
-/// The digests of the layer blob file at `path`; throws with `code`
-/// `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
-#[napi]
-pub fn diff_id_file(path: String) -> Result<LayerDigests> {
-    let l = tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default())
-        .map_err(to_js)?;
+fn diff_id(path: String) -> tranship::Result<LayerDigests> {
+    let l = tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default())?;
     Ok(LayerDigests {
         diff_id: l.diff_id.to_string(),
         digest: l.compressed.to_string(),
@@ -207,4 +243,19 @@ pub fn diff_id_file(path: String) -> Result<LayerDigests> {
         size: l.compressed_size as f64,
         uncompressed_size: l.uncompressed_size as f64,
     })
+}
+
+/// The digests of the layer blob file at `path`, read and hashed off the
+/// JavaScript thread; rejects with `code` `INVALID_LAYER`,
+/// `LIMIT_EXCEEDED` or `IO`.
+#[napi]
+pub fn diff_id_file(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, LayerDigests>> {
+    blocking(env, move || diff_id(path), |digests| digests)
+}
+
+/// `diffIdFile`, blocking the JavaScript thread until done; throws
+/// with `code` `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+#[napi]
+pub fn diff_id_file_sync(path: String) -> Result<LayerDigests> {
+    diff_id(path).map_err(to_js)
 }

@@ -1,9 +1,13 @@
 //! `parseManifest`, the `Manifest` class and `Limits`.
 
-use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::bindgen_prelude::{Buffer, PromiseRaw, Uint8Array};
+use napi::Env;
 use napi_derive::napi;
 
-use crate::convert::{Conversion, ConvertOptions, NegotiateRequest, Served};
+use crate::background::blocking;
+use crate::convert::{
+    Conversion, ConvertJob, ConvertOptions, NegotiateJob, NegotiateRequest, Served,
+};
 use crate::error::{to_js, Result};
 use crate::report::{IndexEntryReport, ManifestReport, Signer};
 
@@ -65,6 +69,13 @@ impl From<tranship::manifest::Manifest> for Manifest {
     }
 }
 
+impl Manifest {
+    /// The core's manifest.
+    pub fn core(&self) -> &tranship::manifest::Manifest {
+        &self.0
+    }
+}
+
 #[napi]
 impl Manifest {
     /// The exact bytes the manifest was read from.
@@ -81,15 +92,44 @@ impl Manifest {
     }
 
     /// Converts to `to` (`v2s1`, `v2s2` or `oci`); see `ConvertOptions`.
+    /// Runs off the JavaScript thread (it may read blobs and decompress
+    /// layers to compute diff_ids).
     #[napi]
-    pub fn convert(&self, to: String, options: Option<ConvertOptions>) -> Result<Conversion> {
-        crate::convert::convert(&self.0, &to, options.unwrap_or_default())
+    pub fn convert<'env>(
+        &self,
+        env: &'env Env,
+        to: String,
+        options: Option<ConvertOptions>,
+    ) -> napi::Result<PromiseRaw<'env, Conversion>> {
+        let job = ConvertJob::new(&self.0, &to, options.unwrap_or_default());
+        blocking(env, move || job.run(), |c| c)
+    }
+
+    /// `convert`, blocking the JavaScript thread until done.
+    #[napi]
+    pub fn convert_sync(&self, to: String, options: Option<ConvertOptions>) -> Result<Conversion> {
+        ConvertJob::new(&self.0, &to, options.unwrap_or_default())
+            .run()
+            .map_err(to_js)
     }
 
     /// What a registry serves for this stored manifest and `request`.
+    /// Runs off the JavaScript thread (a schema1 conversion reads the
+    /// contents given).
     #[napi]
-    pub fn negotiate(&self, request: NegotiateRequest) -> Result<Served> {
-        crate::convert::serve(&self.0, request)
+    pub fn negotiate<'env>(
+        &self,
+        env: &'env Env,
+        request: NegotiateRequest,
+    ) -> napi::Result<PromiseRaw<'env, Served>> {
+        let job = NegotiateJob::new(&self.0, request);
+        blocking(env, move || job.run(), |s| s)
+    }
+
+    /// `negotiate`, blocking the JavaScript thread until done.
+    #[napi]
+    pub fn negotiate_sync(&self, request: NegotiateRequest) -> Result<Served> {
+        NegotiateJob::new(&self.0, request).run().map_err(to_js)
     }
 
     /// The inspection report: format, media type, digest, size, config,
