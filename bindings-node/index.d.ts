@@ -67,6 +67,68 @@ export declare class Manifest {
   selectPlatform(platform: string): PlatformSelection
 }
 
+/**
+ * A client for registries (the OCI distribution API). One client shares
+ * its connections, tokens and concurrency limit between calls: make one
+ * and reuse it; calls may run concurrently.
+ */
+export declare class Registry {
+  /**
+   * A client with these options; nothing is contacted yet. Throws with
+   * `code` `INVALID_CONFIG` or `IO` when `registriesConf` cannot be read.
+   */
+  constructor(options?: RegistryOptions | undefined | null)
+  /**
+   * Fetches the manifest `reference` names (`docker://REF` or `REF`);
+   * with `platform`, an index's entry for that platform instead.
+   */
+  getManifest(reference: string, options?: GetManifestOptions | undefined | null): Promise<FetchedManifest>
+  /** The manifest's digest, media type and size, from a HEAD request. */
+  headManifest(reference: string): Promise<ManifestHead>
+  /** The digest of the manifest `reference` names, checked to exist. */
+  manifestDigest(reference: string): Promise<string>
+  /**
+   * Uploads `manifest`'s exact bytes under the reference's tag (or
+   * digest); resolves with the digest.
+   */
+  putManifest(reference: string, manifest: Manifest): Promise<string>
+  /**
+   * Deletes the manifest (a tag is resolved to its digest first);
+   * resolves with the deleted digest.
+   */
+  deleteManifest(reference: string): Promise<string>
+  /** The blob's size when the repository has it, else `null`. */
+  blobExists(reference: string, digest: string): Promise<number | null>
+  /** The blob's bytes, verified against its digest. */
+  getBlob(reference: string, digest: string): Promise<Buffer>
+  /**
+   * Downloads the blob to `path`: verified, written under a temporary
+   * name and renamed when complete (a partial download is resumed);
+   * nothing is left behind on failure.
+   */
+  getBlobToFile(reference: string, digest: string, path: string, options?: TransferOptions | undefined | null): Promise<void>
+  /**
+   * Makes sure the repository has the blob `data`: it existed, was
+   * mounted from one of `mountFrom`, or was uploaded.
+   */
+  pushBlob(reference: string, data: Uint8Array, options?: PushBlobOptions | undefined | null): Promise<PushedBlob>
+  /**
+   * `pushBlob` for the content of the file at `path`, streamed from
+   * disk.
+   */
+  pushBlobFile(reference: string, path: string, options?: PushBlobOptions | undefined | null): Promise<PushedBlob>
+  /** The repository's tags, every page. */
+  tags(reference: string): Promise<Array<string>>
+  /** The registry's repositories (`host[:port]`), every page. */
+  catalog(host: string): Promise<Array<string>>
+  /**
+   * The manifests whose subject is `subjectDigest`, optionally only
+   * those of `artifactType` (the referrers API, or the tag schema's
+   * `sha256-<hex>` index when the registry has no such API).
+   */
+  referrers(reference: string, subjectDigest: string, artifactType?: string | undefined | null): Promise<Array<Descriptor>>
+}
+
 /** What a conversion changed and lost. */
 export interface ConversionReport {
   /** Format of the source. */
@@ -112,6 +174,20 @@ export interface ConvertOptions {
   signingKey?: Buffer
 }
 
+/** A descriptor: what a referrer listing holds. */
+export interface Descriptor {
+  /** Media type of the content. */
+  mediaType: string
+  /** Digest of the content. */
+  digest: string
+  /** Size in bytes. */
+  size: number
+  /** The artifact's type (OCI 1.1), when given. */
+  artifactType?: string
+  /** The descriptor's annotations. */
+  annotations: Record<string, string>
+}
+
 /** A descriptor in a report; schema1 layers have no media type or size. */
 export interface DescriptorReport {
   /** Media type of the content. */
@@ -141,6 +217,36 @@ export interface Digest {
   algorithm: string
   /** The lowercase hex encoding, without the `algorithm:` prefix. */
   hex: string
+}
+
+/** A manifest fetched from a registry. */
+export interface FetchedManifest {
+  /** The manifest, with the exact bytes the registry sent. */
+  manifest: Manifest
+  /** Its digest, checked against the bytes. */
+  digest: string
+  /** The `Content-Type` the registry sent. */
+  contentType?: string
+  /**
+   * What was fetched: the reference asked for, or the chosen child by
+   * digest when a platform was chosen from an index.
+   */
+  reference: string
+  /** The index's digest, when a platform was chosen from one. */
+  indexDigest?: string
+  /** The chosen entry's platform, when one was chosen. */
+  platform?: string
+}
+
+/** What `getManifest` may be told. */
+export interface GetManifestOptions {
+  /** Media types to offer (every known manifest type when left out). */
+  accept?: Array<string>
+  /**
+   * When the reference names an index, fetch this platform's manifest
+   * (`os/arch[/variant]`) instead.
+   */
+  platform?: string
 }
 
 /** An entry of an index or list. */
@@ -185,6 +291,27 @@ export interface Limits {
   maxChildren?: number
   /** Deepest JSON nesting accepted. */
   maxJsonDepth?: number
+}
+
+/**
+ * A username and password for one registry (HTTP Basic, or exchanged
+ * for a token when the registry asks).
+ */
+export interface Login {
+  /** The user name. */
+  username: string
+  /** The password or token. */
+  password: string
+}
+
+/** What a HEAD request says about a manifest. */
+export interface ManifestHead {
+  /** `Docker-Content-Digest`, when sent. */
+  digest?: string
+  /** The media type (`Content-Type`), when sent. */
+  mediaType?: string
+  /** The size in bytes (`Content-Length`), when sent. */
+  size?: number
 }
 
 /** What `Manifest.report()` returns; see docs/node.md. */
@@ -298,6 +425,46 @@ export interface PlatformSelection {
   platform?: string
 }
 
+/** One progress report about one blob. */
+export interface ProgressEvent {
+  /** `download` or `upload`. */
+  direction: string
+  /** The blob's digest. */
+  digest: string
+  /**
+   * `started`, `transferring`, `resumed`, `exists`, `mounted` or
+   * `finished`.
+   */
+  phase: string
+  /** Bytes done so far. */
+  done: number
+  /** Total bytes, when known. */
+  total?: number
+}
+
+/** What `pushBlob` and `pushBlobFile` may be told. */
+export interface PushBlobOptions {
+  /** The blob's digest; computed from the content when left out. */
+  digest?: string
+  /**
+   * Repositories of the same registry to mount the blob from before
+   * uploading it.
+   */
+  mountFrom?: Array<string>
+  /** Called with each `ProgressEvent` of the transfer. */
+  progress?: (event: ProgressEvent) => void
+}
+
+/** A blob the repository now has. */
+export interface PushedBlob {
+  /** The blob's digest. */
+  digest: string
+  /** Its size in bytes. */
+  size: number
+  /** `existed`, `mounted` or `uploaded`. */
+  outcome: string
+}
+
 /** A parsed, normalised image reference. */
 export interface Reference {
   /** The registry: `docker.io` for Docker Hub, otherwise `host[:port]`. */
@@ -318,6 +485,36 @@ export interface Reference {
   endpoint: string
   /** Whether plain http may be used (loopback registries only). */
   plainHttp: boolean
+}
+
+/** How a `Registry` reaches registries; every field may be left out. */
+export interface RegistryOptions {
+  /** Credentials per registry (`host[:port]`); they win over every file. */
+  credentials?: Record<string, Login>
+  /**
+   * A credentials file (podman's `auth.json` or Docker's
+   * `config.json`), read before Docker's config.
+   */
+  authfile?: string
+  /** A registries.conf file: per-registry settings and mirrors. */
+  registriesConf?: string
+  /**
+   * Registries reached without TLS verification (and over plain http
+   * when they do not speak https).
+   */
+  insecure?: Array<string>
+  /**
+   * Certificate folders per registry (`*.crt` CA roots, `*.cert` +
+   * `*.key` a client identity).
+   */
+  certDirs?: Record<string, string>
+  /** Most requests in flight at once (default 6). */
+  maxConcurrentRequests?: number
+  /**
+   * Upload blobs in chunks of this many bytes instead of one request;
+   * a negative value counts as 0.
+   */
+  chunkSize?: number
 }
 
 /** The naming fields of a schema1 manifest. */
@@ -366,4 +563,10 @@ export interface Signer {
   alg: string
   /** The key id in libtrust form (`ABCD:EFGH:...`, 12 groups). */
   keyId: string
+}
+
+/** What `getBlobToFile` may be told. */
+export interface TransferOptions {
+  /** Called with each `ProgressEvent` of the transfer. */
+  progress?: (event: ProgressEvent) => void
 }

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Conversion = nativeBinding.Conversion
 module.exports.Manifest = nativeBinding.Manifest
+module.exports.Registry = nativeBinding.Registry
 module.exports.diffIdFile = nativeBinding.diffIdFile
 module.exports.diffIdFileSync = nativeBinding.diffIdFileSync
 module.exports.parseDigest = nativeBinding.parseDigest

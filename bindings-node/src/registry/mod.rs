@@ -1,0 +1,332 @@
+//! The `Registry` class: the core's registry client, every method a
+//! Promise run on napi's tokio runtime, so the JavaScript thread stays
+//! free while bytes move.
+//!
+//! Arguments are read inside the Promise: a bad reference or digest
+//! rejects (with `code`) like any other failure.
+
+mod options;
+mod results;
+
+use std::path::PathBuf;
+
+use napi::bindgen_prelude::{PromiseRaw, Uint8Array};
+use napi::Env;
+use napi_derive::napi;
+use tranship::registry::{parse_address, registry_host, BlobSource, Client, ClientSettings};
+use tranship::{Digest, MediaType, Platform, Reference};
+
+pub use options::{GetManifestOptions, Login, PushBlobOptions, RegistryOptions, TransferOptions};
+pub use results::{Descriptor, FetchedManifest, ManifestHead, PushedBlob};
+
+use crate::background::promise;
+use crate::error::{to_js, Result};
+use crate::manifest::Manifest;
+use crate::progress::Sink;
+
+/// A client for registries (the OCI distribution API). One client shares
+/// its connections, tokens and concurrency limit between calls: make one
+/// and reuse it; calls may run concurrently.
+#[napi]
+pub struct Registry(Client);
+
+fn digest(text: &str) -> tranship::Result<Digest> {
+    text.parse()
+}
+
+fn addresses(texts: &[String]) -> tranship::Result<Vec<Reference>> {
+    texts.iter().map(|t| parse_address(t)).collect()
+}
+
+/// The digest of a blob about to be pushed: the one given, or computed
+/// from its content on a blocking thread.
+async fn blob_digest(
+    given: Option<String>,
+    source: BlobSource,
+) -> tranship::Result<(Digest, BlobSource)> {
+    if let Some(text) = given {
+        return Ok((digest(&text)?, source));
+    }
+    tokio::task::spawn_blocking(move || {
+        let computed = match &source {
+            BlobSource::Bytes(data) => Digest::sha256(data),
+            BlobSource::File(path) => Digest::compute_file(tranship::Algorithm::Sha256, path)?,
+        };
+        Ok((computed, source))
+    })
+    .await
+    .map_err(|e| tranship::Error::io("computing the blob digest", std::io::Error::other(e)))?
+}
+
+#[napi]
+impl Registry {
+    /// A client with these options; nothing is contacted yet. Throws with
+    /// `code` `INVALID_CONFIG` or `IO` when `registriesConf` cannot be read.
+    #[napi(constructor)]
+    pub fn new(options: Option<RegistryOptions>) -> Result<Self> {
+        let settings = ClientSettings::from(options.unwrap_or_default());
+        Ok(Registry(settings.client().map_err(to_js)?))
+    }
+
+    /// Fetches the manifest `reference` names (`docker://REF` or `REF`);
+    /// with `platform`, an index's entry for that platform instead.
+    #[napi]
+    pub fn get_manifest<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        options: Option<GetManifestOptions>,
+    ) -> napi::Result<PromiseRaw<'env, FetchedManifest>> {
+        let client = self.0.clone();
+        let options = options.unwrap_or_default();
+        let work = async move {
+            let reference = parse_address(&reference)?;
+            let accept: Vec<MediaType> = options
+                .accept
+                .unwrap_or_default()
+                .iter()
+                .map(|t| MediaType::from_content_type(t))
+                .collect();
+            let platform: Option<Platform> =
+                options.platform.as_deref().map(str::parse).transpose()?;
+            client.resolve(&reference, &accept, platform.as_ref()).await
+        };
+        promise(env, work, FetchedManifest::from)
+    }
+
+    /// The manifest's digest, media type and size, from a HEAD request.
+    #[napi]
+    pub fn head_manifest<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+    ) -> napi::Result<PromiseRaw<'env, ManifestHead>> {
+        let client = self.0.clone();
+        let work = async move { client.head_manifest(&parse_address(&reference)?, &[]).await };
+        promise(env, work, ManifestHead::from)
+    }
+
+    /// The digest of the manifest `reference` names, checked to exist.
+    #[napi]
+    pub fn manifest_digest<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        let work = async move {
+            client
+                .manifest_digest(&parse_address(&reference)?, &[])
+                .await
+        };
+        promise(env, work, |d| d.to_string())
+    }
+
+    /// Uploads `manifest`'s exact bytes under the reference's tag (or
+    /// digest); resolves with the digest.
+    #[napi]
+    pub fn put_manifest<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        manifest: &Manifest,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        let manifest = manifest.core().clone();
+        let work = async move {
+            client
+                .put_manifest(&parse_address(&reference)?, &manifest)
+                .await
+        };
+        promise(env, work, |d| d.to_string())
+    }
+
+    /// Deletes the manifest (a tag is resolved to its digest first);
+    /// resolves with the deleted digest.
+    #[napi]
+    pub fn delete_manifest<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let client = self.0.clone();
+        let work = async move { client.delete_manifest(&parse_address(&reference)?).await };
+        promise(env, work, |d| d.to_string())
+    }
+
+    /// The blob's size when the repository has it, else `null`.
+    #[napi(ts_return_type = "Promise<number | null>")]
+    pub fn blob_exists<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        digest: String,
+    ) -> napi::Result<PromiseRaw<'env, Option<f64>>> {
+        let client = self.0.clone();
+        let work = async move {
+            let (reference, blob) = (parse_address(&reference)?, self::digest(&digest)?);
+            client.blob_exists(&reference, &blob).await
+        };
+        promise(env, work, |size| size.map(|s| s as f64))
+    }
+
+    /// The blob's bytes, verified against its digest.
+    #[napi]
+    pub fn get_blob<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        digest: String,
+    ) -> napi::Result<PromiseRaw<'env, napi::bindgen_prelude::Buffer>> {
+        let client = self.0.clone();
+        let work = async move {
+            let (reference, blob) = (parse_address(&reference)?, self::digest(&digest)?);
+            // The caller asked for the bytes in memory: no cap beyond that.
+            client.get_blob_bytes(&reference, &blob, u64::MAX).await
+        };
+        promise(env, work, napi::bindgen_prelude::Buffer::from)
+    }
+
+    /// Downloads the blob to `path`: verified, written under a temporary
+    /// name and renamed when complete (a partial download is resumed);
+    /// nothing is left behind on failure.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn get_blob_to_file<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        digest: String,
+        path: String,
+        options: Option<TransferOptions>,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
+        let progress = Sink::new(options.and_then(|o| o.progress));
+        let client = self.0.with_progress(progress.sink.clone());
+        let work = async move {
+            let result = async {
+                let (reference, blob) = (parse_address(&reference)?, self::digest(&digest)?);
+                client
+                    .get_blob_to_path(&reference, &blob, None, &PathBuf::from(path))
+                    .await
+            }
+            .await;
+            drop(client);
+            progress.delivered().await;
+            result.map(|_| ())
+        };
+        promise(env, work, |()| ())
+    }
+
+    /// Makes sure the repository has the blob `data`: it existed, was
+    /// mounted from one of `mountFrom`, or was uploaded.
+    #[napi]
+    pub fn push_blob<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        data: Uint8Array,
+        options: Option<PushBlobOptions>,
+    ) -> napi::Result<PromiseRaw<'env, PushedBlob>> {
+        push(
+            &self.0,
+            env,
+            reference,
+            BlobSource::Bytes(data.to_vec()),
+            options,
+        )
+    }
+
+    /// `pushBlob` for the content of the file at `path`, streamed from
+    /// disk.
+    #[napi]
+    pub fn push_blob_file<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        path: String,
+        options: Option<PushBlobOptions>,
+    ) -> napi::Result<PromiseRaw<'env, PushedBlob>> {
+        push(
+            &self.0,
+            env,
+            reference,
+            BlobSource::File(path.into()),
+            options,
+        )
+    }
+
+    /// The repository's tags, every page.
+    #[napi]
+    pub fn tags<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+    ) -> napi::Result<PromiseRaw<'env, Vec<String>>> {
+        let client = self.0.clone();
+        let work = async move { client.list_tags(&parse_address(&reference)?).await };
+        promise(env, work, |tags| tags)
+    }
+
+    /// The registry's repositories (`host[:port]`), every page.
+    #[napi]
+    pub fn catalog<'env>(
+        &self,
+        env: &'env Env,
+        host: String,
+    ) -> napi::Result<PromiseRaw<'env, Vec<String>>> {
+        let client = self.0.clone();
+        let work = async move { client.catalog(&registry_host(&host)).await };
+        promise(env, work, |repositories| repositories)
+    }
+
+    /// The manifests whose subject is `subjectDigest`, optionally only
+    /// those of `artifactType` (the referrers API, or the tag schema's
+    /// `sha256-<hex>` index when the registry has no such API).
+    #[napi]
+    pub fn referrers<'env>(
+        &self,
+        env: &'env Env,
+        reference: String,
+        subject_digest: String,
+        artifact_type: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<Descriptor>>> {
+        let client = self.0.clone();
+        let work = async move {
+            let (reference, subject) = (parse_address(&reference)?, digest(&subject_digest)?);
+            client
+                .referrers(&reference, &subject, artifact_type.as_deref())
+                .await
+        };
+        promise(env, work, |found| {
+            found.into_iter().map(Descriptor::from).collect::<Vec<_>>()
+        })
+    }
+}
+
+/// `pushBlob` and `pushBlobFile`.
+fn push<'env>(
+    client: &Client,
+    env: &'env Env,
+    reference: String,
+    source: BlobSource,
+    options: Option<PushBlobOptions>,
+) -> napi::Result<PromiseRaw<'env, PushedBlob>> {
+    let options = options.unwrap_or_default();
+    let progress = Sink::new(options.progress);
+    let client = client.with_progress(progress.sink.clone());
+    let (given, mount_from) = (options.digest, options.mount_from.unwrap_or_default());
+    let work = async move {
+        let result = async {
+            let reference = parse_address(&reference)?;
+            let mount_from = addresses(&mount_from)?;
+            let (blob, source) = blob_digest(given, source).await?;
+            client
+                .push_blob(&reference, &blob, source, &mount_from)
+                .await
+        }
+        .await;
+        drop(client);
+        progress.delivered().await;
+        result
+    };
+    promise(env, work, PushedBlob::from)
+}

@@ -1,0 +1,107 @@
+//! What `new Registry(options)` and the methods' option objects accept.
+
+use std::collections::HashMap;
+
+use napi_derive::napi;
+use tranship::registry::{ClientSettings, Credential};
+
+use crate::progress::ProgressCallback;
+
+/// A username and password for one registry (HTTP Basic, or exchanged
+/// for a token when the registry asks).
+#[napi(object)]
+pub struct Login {
+    /// The user name.
+    pub username: String,
+    /// The password or token.
+    pub password: String,
+}
+
+/// How a `Registry` reaches registries; every field may be left out.
+#[napi(object)]
+#[derive(Default)]
+pub struct RegistryOptions {
+    /// Credentials per registry (`host[:port]`); they win over every file.
+    pub credentials: Option<HashMap<String, Login>>,
+    /// A credentials file (podman's `auth.json` or Docker's
+    /// `config.json`), read before Docker's config.
+    pub authfile: Option<String>,
+    /// A registries.conf file: per-registry settings and mirrors.
+    pub registries_conf: Option<String>,
+    /// Registries reached without TLS verification (and over plain http
+    /// when they do not speak https).
+    pub insecure: Option<Vec<String>>,
+    /// Certificate folders per registry (`*.crt` CA roots, `*.cert` +
+    /// `*.key` a client identity).
+    pub cert_dirs: Option<HashMap<String, String>>,
+    /// Most requests in flight at once (default 6).
+    pub max_concurrent_requests: Option<u32>,
+    /// Upload blobs in chunks of this many bytes instead of one request;
+    /// a negative value counts as 0.
+    pub chunk_size: Option<i64>,
+}
+
+impl From<RegistryOptions> for ClientSettings {
+    fn from(o: RegistryOptions) -> Self {
+        ClientSettings {
+            credentials: o
+                .credentials
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(registry, login)| {
+                    let credential = Credential::Basic {
+                        username: login.username,
+                        password: login.password,
+                    };
+                    (registry, credential)
+                })
+                .collect(),
+            authfile: o.authfile.map(Into::into),
+            registries_conf: o.registries_conf.map(Into::into),
+            insecure: o.insecure.unwrap_or_default(),
+            cert_dirs: o
+                .cert_dirs
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(registry, dir)| (registry, dir.into()))
+                .collect(),
+            max_concurrent_requests: o.max_concurrent_requests.map(|n| n as usize),
+            chunk_size: o.chunk_size.map(|n| u64::try_from(n).unwrap_or(0)),
+            ..ClientSettings::default()
+        }
+    }
+}
+
+/// What `getManifest` may be told.
+#[napi(object)]
+#[derive(Default)]
+pub struct GetManifestOptions {
+    /// Media types to offer (every known manifest type when left out).
+    pub accept: Option<Vec<String>>,
+    /// When the reference names an index, fetch this platform's manifest
+    /// (`os/arch[/variant]`) instead.
+    pub platform: Option<String>,
+}
+
+/// What `pushBlob` and `pushBlobFile` may be told.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct PushBlobOptions {
+    /// The blob's digest; computed from the content when left out.
+    pub digest: Option<String>,
+    /// Repositories of the same registry to mount the blob from before
+    /// uploading it.
+    pub mount_from: Option<Vec<String>>,
+    /// Called with each `ProgressEvent` of the transfer.
+    #[napi(ts_type = "(event: ProgressEvent) => void")]
+    pub progress: Option<ProgressCallback>,
+}
+
+/// What `getBlobToFile` may be told.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct TransferOptions {
+    /// Called with each `ProgressEvent` of the transfer.
+    #[napi(ts_type = "(event: ProgressEvent) => void")]
+    pub progress: Option<ProgressCallback>,
+}
