@@ -12,5 +12,7 @@ pub mod digest;
 pub mod error;
 pub mod manifest;
 pub mod platform;
+pub mod progress;
 pub mod reference;
+pub mod registry;
 pub mod report;

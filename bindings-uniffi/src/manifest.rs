@@ -66,6 +66,13 @@ impl From<tranship::manifest::Manifest> for Manifest {
     }
 }
 
+impl Manifest {
+    /// The core's manifest.
+    pub fn core(&self) -> &tranship::manifest::Manifest {
+        &self.0
+    }
+}
+
 #[uniffi::export]
 impl Manifest {
     /// The exact bytes the manifest was read from.

@@ -460,7 +460,29 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -830,6 +852,683 @@ public func FfiConverterTypeManifest_lower(_ value: Manifest) -> UInt64 {
 
 
 
+
+
+/**
+ * Receives the progress events of one transfer, implemented in Kotlin
+ * or Swift. It is called on the thread moving the bytes, often: keep it
+ * cheap, and hand the event to the UI thread if it updates a UI.
+ */
+public protocol ProgressListener: AnyObject, Sendable {
+    
+    /**
+     * Receives one event.
+     */
+    func onEvent(event: ProgressEvent) 
+    
+}
+/**
+ * Receives the progress events of one transfer, implemented in Kotlin
+ * or Swift. It is called on the thread moving the bytes, often: keep it
+ * cheap, and hand the event to the UI thread if it updates a UI.
+ */
+open class ProgressListenerImpl: ProgressListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tranship_uniffi_fn_clone_progresslistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tranship_uniffi_fn_free_progresslistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Receives one event.
+     */
+open func onEvent(event: ProgressEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_method_progresslistener_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeProgressEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceProgressListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceProgressListener = UniffiVTableCallbackInterfaceProgressListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeProgressListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ProgressListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeProgressListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ProgressListener: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeProgressListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEvent(
+                     event: try FfiConverterTypeProgressEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceProgressListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceProgressListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitProgressListener() {
+    uniffi_tranship_uniffi_fn_init_callback_vtable_progresslistener(UniffiCallbackInterfaceProgressListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProgressListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ProgressListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ProgressListener
+
+    public static func lift(_ handle: UInt64) throws -> ProgressListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ProgressListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ProgressListener) -> UInt64 {
+         if let rustImpl = value as? ProgressListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ProgressListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressListener_lift(_ handle: UInt64) throws -> ProgressListener {
+    return try FfiConverterTypeProgressListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressListener_lower(_ value: ProgressListener) -> UInt64 {
+    return FfiConverterTypeProgressListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A client for registries (the OCI distribution API). One client shares
+ * its connections, tokens and concurrency limit between calls: make one
+ * and reuse it; calls may run concurrently.
+ */
+public protocol RegistryProtocol: AnyObject, Sendable {
+    
+    /**
+     * The blob's size when the repository has it, else null.
+     */
+    func blobExists(reference: String, digest: String) async throws  -> UInt64?
+    
+    /**
+     * The registry's repositories (`host[:port]`), every page.
+     */
+    func catalog(host: String) async throws  -> [String]
+    
+    /**
+     * Deletes the manifest (a tag is resolved to its digest first);
+     * returns the deleted digest.
+     */
+    func deleteManifest(reference: String) async throws  -> String
+    
+    /**
+     * The blob's bytes, verified against its digest.
+     */
+    func getBlob(reference: String, digest: String) async throws  -> Data
+    
+    /**
+     * Downloads the blob to `path`: verified, written under a temporary
+     * name and renamed when complete (a partial download is resumed);
+     * nothing is left behind on failure.
+     */
+    func getBlobToFile(reference: String, digest: String, path: String, progress: ProgressListener?) async throws 
+    
+    /**
+     * Fetches the manifest `reference` names (`docker://REF` or `REF`),
+     * offering `accept` (every known manifest type when null); with
+     * `platform`, an index's entry for that platform instead.
+     */
+    func getManifest(reference: String, accept: [String]?, platform: String?) async throws  -> FetchedManifest
+    
+    /**
+     * The manifest's digest, media type and size, from a HEAD request.
+     */
+    func headManifest(reference: String) async throws  -> ManifestHead
+    
+    /**
+     * The digest of the manifest `reference` names, checked to exist.
+     */
+    func manifestDigest(reference: String) async throws  -> String
+    
+    /**
+     * Makes sure the repository has the blob `data`: it existed, was
+     * mounted from one of `mountFrom`, or was uploaded. `digest` is
+     * computed when null.
+     */
+    func pushBlob(reference: String, data: Data, digest: String?, mountFrom: [String]?, progress: ProgressListener?) async throws  -> PushedBlob
+    
+    /**
+     * `pushBlob` for the content of the file at `path`, streamed from
+     * disk.
+     */
+    func pushBlobFile(reference: String, path: String, digest: String?, mountFrom: [String]?, progress: ProgressListener?) async throws  -> PushedBlob
+    
+    /**
+     * Uploads `manifest`'s exact bytes under the reference's tag (or
+     * digest); returns the digest.
+     */
+    func putManifest(reference: String, manifest: Manifest) async throws  -> String
+    
+    /**
+     * The manifests whose subject is `subjectDigest`, optionally only
+     * those of `artifactType` (the referrers API, or the tag schema's
+     * `sha256-<hex>` index when the registry has no such API).
+     */
+    func referrers(reference: String, subjectDigest: String, artifactType: String?) async throws  -> [Descriptor]
+    
+    /**
+     * The repository's tags, every page.
+     */
+    func tags(reference: String) async throws  -> [String]
+    
+}
+/**
+ * A client for registries (the OCI distribution API). One client shares
+ * its connections, tokens and concurrency limit between calls: make one
+ * and reuse it; calls may run concurrently.
+ */
+open class Registry: RegistryProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tranship_uniffi_fn_clone_registry(self.handle, $0) }
+    }
+    /**
+     * A client with these options; nothing is contacted yet. Fails with
+     * code `INVALID_CONFIG` or `IO` when `registriesConf` cannot be read.
+     */
+public convenience init(options: RegistryOptions? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_constructor_registry_new(
+        FfiConverterOptionTypeRegistryOptions.lower(options),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tranship_uniffi_fn_free_registry(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The blob's size when the repository has it, else null.
+     */
+open func blobExists(reference: String, digest: String)async throws  -> UInt64?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_blob_exists(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterString.lower(digest)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionUInt64.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * The registry's repositories (`host[:port]`), every page.
+     */
+open func catalog(host: String)async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_catalog(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(host)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * Deletes the manifest (a tag is resolved to its digest first);
+     * returns the deleted digest.
+     */
+open func deleteManifest(reference: String)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_delete_manifest(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * The blob's bytes, verified against its digest.
+     */
+open func getBlob(reference: String, digest: String)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_get_blob(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterString.lower(digest)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * Downloads the blob to `path`: verified, written under a temporary
+     * name and renamed when complete (a partial download is resumed);
+     * nothing is left behind on failure.
+     */
+open func getBlobToFile(reference: String, digest: String, path: String, progress: ProgressListener? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_get_blob_to_file(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterString.lower(digest),FfiConverterString.lower(path),FfiConverterOptionTypeProgressListener.lower(progress)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_void,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_void,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * Fetches the manifest `reference` names (`docker://REF` or `REF`),
+     * offering `accept` (every known manifest type when null); with
+     * `platform`, an index's entry for that platform instead.
+     */
+open func getManifest(reference: String, accept: [String]? = nil, platform: String? = nil)async throws  -> FetchedManifest  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_get_manifest(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterOptionSequenceString.lower(accept),FfiConverterOptionString.lower(platform)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFetchedManifest_lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * The manifest's digest, media type and size, from a HEAD request.
+     */
+open func headManifest(reference: String)async throws  -> ManifestHead  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_head_manifest(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeManifestHead_lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * The digest of the manifest `reference` names, checked to exist.
+     */
+open func manifestDigest(reference: String)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_manifest_digest(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * Makes sure the repository has the blob `data`: it existed, was
+     * mounted from one of `mountFrom`, or was uploaded. `digest` is
+     * computed when null.
+     */
+open func pushBlob(reference: String, data: Data, digest: String? = nil, mountFrom: [String]? = nil, progress: ProgressListener? = nil)async throws  -> PushedBlob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_push_blob(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterData.lower(data),FfiConverterOptionString.lower(digest),FfiConverterOptionSequenceString.lower(mountFrom),FfiConverterOptionTypeProgressListener.lower(progress)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePushedBlob_lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * `pushBlob` for the content of the file at `path`, streamed from
+     * disk.
+     */
+open func pushBlobFile(reference: String, path: String, digest: String? = nil, mountFrom: [String]? = nil, progress: ProgressListener? = nil)async throws  -> PushedBlob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_push_blob_file(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterString.lower(path),FfiConverterOptionString.lower(digest),FfiConverterOptionSequenceString.lower(mountFrom),FfiConverterOptionTypeProgressListener.lower(progress)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePushedBlob_lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * Uploads `manifest`'s exact bytes under the reference's tag (or
+     * digest); returns the digest.
+     */
+open func putManifest(reference: String, manifest: Manifest)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_put_manifest(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterTypeManifest_lower(manifest)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * The manifests whose subject is `subjectDigest`, optionally only
+     * those of `artifactType` (the referrers API, or the tag schema's
+     * `sha256-<hex>` index when the registry has no such API).
+     */
+open func referrers(reference: String, subjectDigest: String, artifactType: String? = nil)async throws  -> [Descriptor]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_referrers(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference),FfiConverterString.lower(subjectDigest),FfiConverterOptionString.lower(artifactType)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDescriptor.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * The repository's tags, every page.
+     */
+open func tags(reference: String)async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_tags(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(reference)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRegistry: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Registry
+
+    public static func lift(_ handle: UInt64) throws -> Registry {
+        return Registry(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Registry) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Registry {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Registry, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegistry_lift(_ handle: UInt64) throws -> Registry {
+    return try FfiConverterTypeRegistry.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegistry_lower(_ value: Registry) -> UInt64 {
+    return FfiConverterTypeRegistry.lower(value)
+}
+
+
+
+
 /**
  * The outcome of `manifest.convert`.
  */
@@ -1171,6 +1870,105 @@ public func FfiConverterTypeConvertOptions_lower(_ value: ConvertOptions) -> Rus
 
 
 /**
+ * A descriptor: what a referrer listing holds.
+ */
+public struct Descriptor: Equatable, Hashable {
+    /**
+     * Media type of the content.
+     */
+    public var mediaType: String
+    /**
+     * Digest of the content.
+     */
+    public var digest: String
+    /**
+     * Size in bytes.
+     */
+    public var size: UInt64
+    /**
+     * The artifact's type (OCI 1.1), when given.
+     */
+    public var artifactType: String?
+    /**
+     * The descriptor's annotations.
+     */
+    public var annotations: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Media type of the content.
+         */mediaType: String, 
+        /**
+         * Digest of the content.
+         */digest: String, 
+        /**
+         * Size in bytes.
+         */size: UInt64, 
+        /**
+         * The artifact's type (OCI 1.1), when given.
+         */artifactType: String?, 
+        /**
+         * The descriptor's annotations.
+         */annotations: [String: String]) {
+        self.mediaType = mediaType
+        self.digest = digest
+        self.size = size
+        self.artifactType = artifactType
+        self.annotations = annotations
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Descriptor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDescriptor: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Descriptor {
+        return
+            try Descriptor(
+                mediaType: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                artifactType: FfiConverterOptionString.read(from: &buf), 
+                annotations: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Descriptor, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.mediaType, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterOptionString.write(value.artifactType, into: &buf)
+        FfiConverterDictionaryStringString.write(value.annotations, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDescriptor_lift(_ buf: RustBuffer) throws -> Descriptor {
+    return try FfiConverterTypeDescriptor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDescriptor_lower(_ value: Descriptor) -> RustBuffer {
+    return FfiConverterTypeDescriptor.lower(value)
+}
+
+
+/**
  * A descriptor in a report; schema1 layers have no media type or size.
  */
 public struct DescriptorReport: Equatable, Hashable {
@@ -1315,6 +2113,117 @@ public func FfiConverterTypeDigest_lift(_ buf: RustBuffer) throws -> Digest {
 #endif
 public func FfiConverterTypeDigest_lower(_ value: Digest) -> RustBuffer {
     return FfiConverterTypeDigest.lower(value)
+}
+
+
+/**
+ * A manifest fetched from a registry.
+ */
+public struct FetchedManifest {
+    /**
+     * The manifest, with the exact bytes the registry sent.
+     */
+    public var manifest: Manifest
+    /**
+     * Its digest, checked against the bytes.
+     */
+    public var digest: String
+    /**
+     * The `Content-Type` the registry sent.
+     */
+    public var contentType: String?
+    /**
+     * What was fetched: the reference asked for, or the chosen child by
+     * digest when a platform was chosen from an index.
+     */
+    public var reference: String
+    /**
+     * The index's digest, when a platform was chosen from one.
+     */
+    public var indexDigest: String?
+    /**
+     * The chosen entry's platform, when one was chosen.
+     */
+    public var platform: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The manifest, with the exact bytes the registry sent.
+         */manifest: Manifest, 
+        /**
+         * Its digest, checked against the bytes.
+         */digest: String, 
+        /**
+         * The `Content-Type` the registry sent.
+         */contentType: String?, 
+        /**
+         * What was fetched: the reference asked for, or the chosen child by
+         * digest when a platform was chosen from an index.
+         */reference: String, 
+        /**
+         * The index's digest, when a platform was chosen from one.
+         */indexDigest: String?, 
+        /**
+         * The chosen entry's platform, when one was chosen.
+         */platform: String?) {
+        self.manifest = manifest
+        self.digest = digest
+        self.contentType = contentType
+        self.reference = reference
+        self.indexDigest = indexDigest
+        self.platform = platform
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FetchedManifest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFetchedManifest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FetchedManifest {
+        return
+            try FetchedManifest(
+                manifest: FfiConverterTypeManifest.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                contentType: FfiConverterOptionString.read(from: &buf), 
+                reference: FfiConverterString.read(from: &buf), 
+                indexDigest: FfiConverterOptionString.read(from: &buf), 
+                platform: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FetchedManifest, into buf: inout [UInt8]) {
+        FfiConverterTypeManifest.write(value.manifest, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterOptionString.write(value.contentType, into: &buf)
+        FfiConverterString.write(value.reference, into: &buf)
+        FfiConverterOptionString.write(value.indexDigest, into: &buf)
+        FfiConverterOptionString.write(value.platform, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedManifest_lift(_ buf: RustBuffer) throws -> FetchedManifest {
+    return try FfiConverterTypeFetchedManifest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedManifest_lower(_ value: FetchedManifest) -> RustBuffer {
+    return FfiConverterTypeFetchedManifest.lower(value)
 }
 
 
@@ -1604,6 +2513,155 @@ public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
 #endif
 public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
     return FfiConverterTypeLimits.lower(value)
+}
+
+
+/**
+ * A username and password for one registry (HTTP Basic, or exchanged
+ * for a token when the registry asks).
+ */
+public struct Login: Equatable, Hashable {
+    /**
+     * The user name.
+     */
+    public var username: String
+    /**
+     * The password or token.
+     */
+    public var password: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user name.
+         */username: String, 
+        /**
+         * The password or token.
+         */password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Login: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogin: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Login {
+        return
+            try Login(
+                username: FfiConverterString.read(from: &buf), 
+                password: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Login, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.username, into: &buf)
+        FfiConverterString.write(value.password, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogin_lift(_ buf: RustBuffer) throws -> Login {
+    return try FfiConverterTypeLogin.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogin_lower(_ value: Login) -> RustBuffer {
+    return FfiConverterTypeLogin.lower(value)
+}
+
+
+/**
+ * What a HEAD request says about a manifest.
+ */
+public struct ManifestHead: Equatable, Hashable {
+    /**
+     * `Docker-Content-Digest`, when sent.
+     */
+    public var digest: String?
+    /**
+     * The media type (`Content-Type`), when sent.
+     */
+    public var mediaType: String?
+    /**
+     * The size in bytes (`Content-Length`), when sent.
+     */
+    public var size: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `Docker-Content-Digest`, when sent.
+         */digest: String?, 
+        /**
+         * The media type (`Content-Type`), when sent.
+         */mediaType: String?, 
+        /**
+         * The size in bytes (`Content-Length`), when sent.
+         */size: UInt64?) {
+        self.digest = digest
+        self.mediaType = mediaType
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ManifestHead: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeManifestHead: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ManifestHead {
+        return
+            try ManifestHead(
+                digest: FfiConverterOptionString.read(from: &buf), 
+                mediaType: FfiConverterOptionString.read(from: &buf), 
+                size: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ManifestHead, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.digest, into: &buf)
+        FfiConverterOptionString.write(value.mediaType, into: &buf)
+        FfiConverterOptionUInt64.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManifestHead_lift(_ buf: RustBuffer) throws -> ManifestHead {
+    return try FfiConverterTypeManifestHead.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManifestHead_lower(_ value: ManifestHead) -> RustBuffer {
+    return FfiConverterTypeManifestHead.lower(value)
 }
 
 
@@ -2107,6 +3165,186 @@ public func FfiConverterTypePlatformSelection_lower(_ value: PlatformSelection) 
 
 
 /**
+ * One progress report about one blob.
+ */
+public struct ProgressEvent: Equatable, Hashable {
+    /**
+     * `download` or `upload`.
+     */
+    public var direction: String
+    /**
+     * The blob's digest.
+     */
+    public var digest: String
+    /**
+     * `started`, `transferring`, `resumed`, `exists`, `mounted` or
+     * `finished`.
+     */
+    public var phase: String
+    /**
+     * Bytes done so far.
+     */
+    public var done: UInt64
+    /**
+     * Total bytes, when known.
+     */
+    public var total: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `download` or `upload`.
+         */direction: String, 
+        /**
+         * The blob's digest.
+         */digest: String, 
+        /**
+         * `started`, `transferring`, `resumed`, `exists`, `mounted` or
+         * `finished`.
+         */phase: String, 
+        /**
+         * Bytes done so far.
+         */done: UInt64, 
+        /**
+         * Total bytes, when known.
+         */total: UInt64?) {
+        self.direction = direction
+        self.digest = digest
+        self.phase = phase
+        self.done = done
+        self.total = total
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProgressEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProgressEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressEvent {
+        return
+            try ProgressEvent(
+                direction: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                phase: FfiConverterString.read(from: &buf), 
+                done: FfiConverterUInt64.read(from: &buf), 
+                total: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProgressEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.direction, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterString.write(value.phase, into: &buf)
+        FfiConverterUInt64.write(value.done, into: &buf)
+        FfiConverterOptionUInt64.write(value.total, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressEvent_lift(_ buf: RustBuffer) throws -> ProgressEvent {
+    return try FfiConverterTypeProgressEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressEvent_lower(_ value: ProgressEvent) -> RustBuffer {
+    return FfiConverterTypeProgressEvent.lower(value)
+}
+
+
+/**
+ * A blob the repository now has.
+ */
+public struct PushedBlob: Equatable, Hashable {
+    /**
+     * The blob's digest.
+     */
+    public var digest: String
+    /**
+     * Its size in bytes.
+     */
+    public var size: UInt64
+    /**
+     * `existed`, `mounted` or `uploaded`.
+     */
+    public var outcome: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The blob's digest.
+         */digest: String, 
+        /**
+         * Its size in bytes.
+         */size: UInt64, 
+        /**
+         * `existed`, `mounted` or `uploaded`.
+         */outcome: String) {
+        self.digest = digest
+        self.size = size
+        self.outcome = outcome
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PushedBlob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePushedBlob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PushedBlob {
+        return
+            try PushedBlob(
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                outcome: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PushedBlob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.outcome, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushedBlob_lift(_ buf: RustBuffer) throws -> PushedBlob {
+    return try FfiConverterTypePushedBlob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePushedBlob_lower(_ value: PushedBlob) -> RustBuffer {
+    return FfiConverterTypePushedBlob.lower(value)
+}
+
+
+/**
  * A parsed, normalised image reference.
  */
 public struct Reference: Equatable, Hashable {
@@ -2242,6 +3480,131 @@ public func FfiConverterTypeReference_lift(_ buf: RustBuffer) throws -> Referenc
 #endif
 public func FfiConverterTypeReference_lower(_ value: Reference) -> RustBuffer {
     return FfiConverterTypeReference.lower(value)
+}
+
+
+/**
+ * How a `Registry` reaches registries; every field has a default.
+ */
+public struct RegistryOptions: Equatable, Hashable {
+    /**
+     * Credentials per registry (`host[:port]`); they win over every file.
+     */
+    public var credentials: [String: Login]
+    /**
+     * A credentials file (podman's `auth.json` or Docker's
+     * `config.json`), read before Docker's config.
+     */
+    public var authfile: String?
+    /**
+     * A registries.conf file: per-registry settings and mirrors.
+     */
+    public var registriesConf: String?
+    /**
+     * Registries reached without TLS verification (and over plain http
+     * when they do not speak https).
+     */
+    public var insecure: [String]
+    /**
+     * Certificate folders per registry (`*.crt` CA roots, `*.cert` +
+     * `*.key` a client identity).
+     */
+    public var certDirs: [String: String]
+    /**
+     * Most requests in flight at once (default 6).
+     */
+    public var maxConcurrentRequests: UInt32?
+    /**
+     * Upload blobs in chunks of this many bytes instead of one request.
+     */
+    public var chunkSize: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Credentials per registry (`host[:port]`); they win over every file.
+         */credentials: [String: Login] = [:], 
+        /**
+         * A credentials file (podman's `auth.json` or Docker's
+         * `config.json`), read before Docker's config.
+         */authfile: String? = nil, 
+        /**
+         * A registries.conf file: per-registry settings and mirrors.
+         */registriesConf: String? = nil, 
+        /**
+         * Registries reached without TLS verification (and over plain http
+         * when they do not speak https).
+         */insecure: [String] = [], 
+        /**
+         * Certificate folders per registry (`*.crt` CA roots, `*.cert` +
+         * `*.key` a client identity).
+         */certDirs: [String: String] = [:], 
+        /**
+         * Most requests in flight at once (default 6).
+         */maxConcurrentRequests: UInt32? = nil, 
+        /**
+         * Upload blobs in chunks of this many bytes instead of one request.
+         */chunkSize: UInt64? = nil) {
+        self.credentials = credentials
+        self.authfile = authfile
+        self.registriesConf = registriesConf
+        self.insecure = insecure
+        self.certDirs = certDirs
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.chunkSize = chunkSize
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RegistryOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRegistryOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RegistryOptions {
+        return
+            try RegistryOptions(
+                credentials: FfiConverterDictionaryStringTypeLogin.read(from: &buf), 
+                authfile: FfiConverterOptionString.read(from: &buf), 
+                registriesConf: FfiConverterOptionString.read(from: &buf), 
+                insecure: FfiConverterSequenceString.read(from: &buf), 
+                certDirs: FfiConverterDictionaryStringString.read(from: &buf), 
+                maxConcurrentRequests: FfiConverterOptionUInt32.read(from: &buf), 
+                chunkSize: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RegistryOptions, into buf: inout [UInt8]) {
+        FfiConverterDictionaryStringTypeLogin.write(value.credentials, into: &buf)
+        FfiConverterOptionString.write(value.authfile, into: &buf)
+        FfiConverterOptionString.write(value.registriesConf, into: &buf)
+        FfiConverterSequenceString.write(value.insecure, into: &buf)
+        FfiConverterDictionaryStringString.write(value.certDirs, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxConcurrentRequests, into: &buf)
+        FfiConverterOptionUInt64.write(value.chunkSize, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegistryOptions_lift(_ buf: RustBuffer) throws -> RegistryOptions {
+    return try FfiConverterTypeRegistryOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegistryOptions_lower(_ value: RegistryOptions) -> RustBuffer {
+    return FfiConverterTypeRegistryOptions.lower(value)
 }
 
 
@@ -2692,6 +4055,30 @@ public func FfiConverterTypeTranshipError_lower(_ value: TranshipError) -> RustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -2756,6 +4143,30 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
+    typealias SwiftType = ProgressListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProgressListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProgressListener.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2860,6 +4271,30 @@ fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRegistryOptions: FfiConverterRustBuffer {
+    typealias SwiftType = RegistryOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRegistryOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRegistryOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSchema1Report: FfiConverterRustBuffer {
     typealias SwiftType = Schema1Report?
 
@@ -2876,6 +4311,30 @@ fileprivate struct FfiConverterOptionTypeSchema1Report: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSchema1Report.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2926,6 +4385,31 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDescriptor: FfiConverterRustBuffer {
+    typealias SwiftType = [Descriptor]
+
+    public static func write(_ value: [Descriptor], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDescriptor.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Descriptor] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Descriptor]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDescriptor.read(from: &buf))
         }
         return seq
     }
@@ -3082,6 +4566,80 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         return dict
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeLogin: FfiConverterRustBuffer {
+    public static func write(_ value: [String: Login], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeLogin.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: Login] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: Login]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeLogin.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureTranshipUniffiInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
+    }
+}
 /**
  * The digests of the layer blob file at `path`; fails with code
  * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
@@ -3216,7 +4774,53 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() != 7482) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tranship_uniffi_checksum_method_progresslistener_on_event() != 38762) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_blob_exists() != 24486) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_catalog() != 21812) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_get_blob() != 11710) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_get_blob_to_file() != 42409) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_get_manifest() != 35002) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_head_manifest() != 14516) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_manifest_digest() != 32304) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_push_blob() != 52036) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_push_blob_file() != 52944) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_put_manifest() != 53389) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_referrers() != 17368) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_tags() != 57558) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_constructor_registry_new() != 28229) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitProgressListener()
     return InitializationResult.ok
 }()
 

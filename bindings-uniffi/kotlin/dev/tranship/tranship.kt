@@ -31,6 +31,13 @@ import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.DelicateCoroutinesApi
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.suspendCancellableCoroutine
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -650,6 +657,28 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceProgressListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
+internal open class UniffiVTableCallbackInterfaceProgressListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onEvent`: UniffiCallbackInterfaceProgressListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onEvent`: UniffiCallbackInterfaceProgressListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceProgressListener(`uniffiFree`,`uniffiClone`,`onEvent`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceProgressListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onEvent` = other.`onEvent`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -703,6 +732,36 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures(
     ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_progresslistener_on_event(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_blob_exists(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_catalog(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_delete_manifest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_get_blob(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_get_blob_to_file(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_get_manifest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_head_manifest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_manifest_digest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_push_blob(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_push_blob_file(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_put_manifest(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_referrers(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_tags(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_constructor_registry_new(
+    ): Int
     external fun ffi_tranship_uniffi_uniffi_contract_version(
     ): Int
 
@@ -719,6 +778,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "tranship"))
+        uniffiCallbackInterfaceProgressListener.register(this)
         
     }
 
@@ -743,6 +803,46 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_method_manifest_verify_signatures(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_clone_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_free_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tranship_uniffi_fn_init_callback_vtable_progresslistener(`vtable`: UniffiVTableCallbackInterfaceProgressListener,
+    ): Unit
+    external fun uniffi_tranship_uniffi_fn_method_progresslistener_on_event(`ptr`: Long,`event`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tranship_uniffi_fn_clone_registry(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_free_registry(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_tranship_uniffi_fn_constructor_registry_new(`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_blob_exists(`ptr`: Long,`reference`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_catalog(`ptr`: Long,`host`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_delete_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_get_blob(`ptr`: Long,`reference`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_get_blob_to_file(`ptr`: Long,`reference`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_get_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,`accept`: RustBuffer.ByValue,`platform`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_head_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_manifest_digest(`ptr`: Long,`reference`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_push_blob(`ptr`: Long,`reference`: RustBuffer.ByValue,`data`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,`mountFrom`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_push_blob_file(`ptr`: Long,`reference`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,`mountFrom`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_put_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,`manifest`: Long,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_referrers(`ptr`: Long,`reference`: RustBuffer.ByValue,`subjectDigest`: RustBuffer.ByValue,`artifactType`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_tags(`ptr`: Long,`reference`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_tranship_uniffi_fn_func_diff_id_file(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_func_parse_digest(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -916,6 +1016,51 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() and 0xFFFF) != 7482) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_progresslistener_on_event() and 0xFFFF) != 38762) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_blob_exists() and 0xFFFF) != 24486) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_catalog() and 0xFFFF) != 21812) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_blob() and 0xFFFF) != 11710) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_blob_to_file() and 0xFFFF) != 42409) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_manifest() and 0xFFFF) != 35002) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_head_manifest() and 0xFFFF) != 14516) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_manifest_digest() and 0xFFFF) != 32304) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_push_blob() and 0xFFFF) != 52036) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_push_blob_file() and 0xFFFF) != 52944) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_put_manifest() and 0xFFFF) != 53389) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_referrers() and 0xFFFF) != 17368) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_tags() and 0xFFFF) != 57558) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_constructor_registry_new() and 0xFFFF) != 28229) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
 }
 
 /**
@@ -929,6 +1074,46 @@ public fun uniffiEnsureInitialized() {
 }
 
 // Async support
+// Async return type handlers
+
+internal const val UNIFFI_RUST_FUTURE_POLL_READY = 0.toByte()
+internal const val UNIFFI_RUST_FUTURE_POLL_WAKE = 1.toByte()
+
+internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuation<Byte>>()
+
+// FFI type for Rust future continuations
+internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+    override fun callback(data: Long, pollResult: Byte) {
+        uniffiContinuationHandleMap.remove(data).resume(pollResult)
+    }
+}
+
+internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
+    rustFuture: Long,
+    pollFunc: (Long, UniffiRustFutureContinuationCallback, Long) -> Unit,
+    completeFunc: (Long, UniffiRustCallStatus) -> F,
+    freeFunc: (Long) -> Unit,
+    liftFunc: (F) -> T,
+    errorHandler: UniffiRustCallStatusErrorHandler<E>
+): T {
+    try {
+        do {
+            val pollResult = suspendCancellableCoroutine<Byte> { continuation ->
+                pollFunc(
+                    rustFuture,
+                    uniffiRustFutureContinuationCallbackImpl,
+                    uniffiContinuationHandleMap.insert(continuation)
+                )
+            }
+        } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);
+
+        return liftFunc(
+            uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
+        )
+    } finally {
+        freeFunc(rustFuture)
+    }
+}
 
 // Public interface members begin here.
 
@@ -1007,7 +1192,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -1071,6 +1287,29 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUInt: FfiConverter<UInt, Int> {
+    override fun lift(value: Int): UInt {
+        return value.toUInt()
+    }
+
+    override fun read(buf: ByteBuffer): UInt {
+        return lift(buf.getInt())
+    }
+
+    override fun lower(value: UInt): Int {
+        return value.toInt()
+    }
+
+    override fun allocationSize(value: UInt) = 4UL
+
+    override fun write(value: UInt, buf: ByteBuffer) {
+        buf.putInt(value.toInt())
+    }
 }
 
 /**
@@ -1630,6 +1869,1027 @@ public object FfiConverterTypeManifest: FfiConverter<Manifest, Long> {
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Receives the progress events of one transfer, implemented in Kotlin
+ * or Swift. It is called on the thread moving the bytes, often: keep it
+ * cheap, and hand the event to the UI thread if it updates a UI.
+ */
+public interface ProgressListener {
+    
+    /**
+     * Receives one event.
+     */
+    fun `onEvent`(`event`: ProgressEvent)
+    
+    companion object
+}
+
+/**
+ * Receives the progress events of one transfer, implemented in Kotlin
+ * or Swift. It is called on the thread moving the bytes, often: keep it
+ * cheap, and hand the event to the UI thread if it updates a UI.
+ */
+open class ProgressListenerImpl: Disposable, AutoCloseable, ProgressListener
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tranship_uniffi_fn_free_progresslistener(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tranship_uniffi_fn_clone_progresslistener(handle, status)
+        }
+    }
+
+    
+    /**
+     * Receives one event.
+     */override fun `onEvent`(`event`: ProgressEvent)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_method_progresslistener_on_event(
+        it,
+        
+        FfiConverterTypeProgressEvent.lower(`event`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceProgressListener {
+    internal object `onEvent`: UniffiCallbackInterfaceProgressListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeProgressListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onEvent`(
+                    FfiConverterTypeProgressEvent.lift(`event`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeProgressListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeProgressListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceProgressListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onEvent`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_tranship_uniffi_fn_init_callback_vtable_progresslistener(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProgressListener: FfiConverter<ProgressListener, Long> {
+    internal val handleMap = UniffiHandleMap<ProgressListener>()
+
+    override fun lower(value: ProgressListener): Long {
+        if (value is ProgressListenerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ProgressListener {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ProgressListenerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ProgressListener {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ProgressListener) = 8UL
+
+    override fun write(value: ProgressListener, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A client for registries (the OCI distribution API). One client shares
+ * its connections, tokens and concurrency limit between calls: make one
+ * and reuse it; calls may run concurrently.
+ */
+public interface RegistryInterface {
+    
+    /**
+     * The blob's size when the repository has it, else null.
+     */
+    suspend fun `blobExists`(`reference`: kotlin.String, `digest`: kotlin.String): kotlin.ULong?
+    
+    /**
+     * The registry's repositories (`host[:port]`), every page.
+     */
+    suspend fun `catalog`(`host`: kotlin.String): List<kotlin.String>
+    
+    /**
+     * Deletes the manifest (a tag is resolved to its digest first);
+     * returns the deleted digest.
+     */
+    suspend fun `deleteManifest`(`reference`: kotlin.String): kotlin.String
+    
+    /**
+     * The blob's bytes, verified against its digest.
+     */
+    suspend fun `getBlob`(`reference`: kotlin.String, `digest`: kotlin.String): kotlin.ByteArray
+    
+    /**
+     * Downloads the blob to `path`: verified, written under a temporary
+     * name and renamed when complete (a partial download is resumed);
+     * nothing is left behind on failure.
+     */
+    suspend fun `getBlobToFile`(`reference`: kotlin.String, `digest`: kotlin.String, `path`: kotlin.String, `progress`: ProgressListener? = null)
+    
+    /**
+     * Fetches the manifest `reference` names (`docker://REF` or `REF`),
+     * offering `accept` (every known manifest type when null); with
+     * `platform`, an index's entry for that platform instead.
+     */
+    suspend fun `getManifest`(`reference`: kotlin.String, `accept`: List<kotlin.String>? = null, `platform`: kotlin.String? = null): FetchedManifest
+    
+    /**
+     * The manifest's digest, media type and size, from a HEAD request.
+     */
+    suspend fun `headManifest`(`reference`: kotlin.String): ManifestHead
+    
+    /**
+     * The digest of the manifest `reference` names, checked to exist.
+     */
+    suspend fun `manifestDigest`(`reference`: kotlin.String): kotlin.String
+    
+    /**
+     * Makes sure the repository has the blob `data`: it existed, was
+     * mounted from one of `mountFrom`, or was uploaded. `digest` is
+     * computed when null.
+     */
+    suspend fun `pushBlob`(`reference`: kotlin.String, `data`: kotlin.ByteArray, `digest`: kotlin.String? = null, `mountFrom`: List<kotlin.String>? = null, `progress`: ProgressListener? = null): PushedBlob
+    
+    /**
+     * `pushBlob` for the content of the file at `path`, streamed from
+     * disk.
+     */
+    suspend fun `pushBlobFile`(`reference`: kotlin.String, `path`: kotlin.String, `digest`: kotlin.String? = null, `mountFrom`: List<kotlin.String>? = null, `progress`: ProgressListener? = null): PushedBlob
+    
+    /**
+     * Uploads `manifest`'s exact bytes under the reference's tag (or
+     * digest); returns the digest.
+     */
+    suspend fun `putManifest`(`reference`: kotlin.String, `manifest`: Manifest): kotlin.String
+    
+    /**
+     * The manifests whose subject is `subjectDigest`, optionally only
+     * those of `artifactType` (the referrers API, or the tag schema's
+     * `sha256-<hex>` index when the registry has no such API).
+     */
+    suspend fun `referrers`(`reference`: kotlin.String, `subjectDigest`: kotlin.String, `artifactType`: kotlin.String? = null): List<Descriptor>
+    
+    /**
+     * The repository's tags, every page.
+     */
+    suspend fun `tags`(`reference`: kotlin.String): List<kotlin.String>
+    
+    companion object
+}
+
+/**
+ * A client for registries (the OCI distribution API). One client shares
+ * its connections, tokens and concurrency limit between calls: make one
+ * and reuse it; calls may run concurrently.
+ */
+open class Registry: Disposable, AutoCloseable, RegistryInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A client with these options; nothing is contacted yet. Fails with
+     * code `INVALID_CONFIG` or `IO` when `registriesConf` cannot be read.
+     */
+    constructor(`options`: RegistryOptions? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_constructor_registry_new(
+    
+        
+        FfiConverterOptionalTypeRegistryOptions.lower(`options`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_tranship_uniffi_fn_free_registry(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_tranship_uniffi_fn_clone_registry(handle, status)
+        }
+    }
+
+    
+    /**
+     * The blob's size when the repository has it, else null.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `blobExists`(`reference`: kotlin.String, `digest`: kotlin.String) : kotlin.ULong? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_blob_exists(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterString.lower(`digest`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalULong.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The registry's repositories (`host[:port]`), every page.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `catalog`(`host`: kotlin.String) : List<kotlin.String> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_catalog(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`host`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceString.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes the manifest (a tag is resolved to its digest first);
+     * returns the deleted digest.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteManifest`(`reference`: kotlin.String) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_delete_manifest(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The blob's bytes, verified against its digest.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getBlob`(`reference`: kotlin.String, `digest`: kotlin.String) : kotlin.ByteArray {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_get_blob(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterString.lower(`digest`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterByteArray.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Downloads the blob to `path`: verified, written under a temporary
+     * name and renamed when complete (a partial download is resumed);
+     * nothing is left behind on failure.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getBlobToFile`(`reference`: kotlin.String, `digest`: kotlin.String, `path`: kotlin.String, `progress`: ProgressListener?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_get_blob_to_file(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterString.lower(`digest`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalTypeProgressListener.lower(`progress`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches the manifest `reference` names (`docker://REF` or `REF`),
+     * offering `accept` (every known manifest type when null); with
+     * `platform`, an index's entry for that platform instead.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getManifest`(`reference`: kotlin.String, `accept`: List<kotlin.String>?, `platform`: kotlin.String?) : FetchedManifest {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_get_manifest(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterOptionalSequenceString.lower(`accept`),
+        FfiConverterOptionalString.lower(`platform`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFetchedManifest.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The manifest's digest, media type and size, from a HEAD request.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `headManifest`(`reference`: kotlin.String) : ManifestHead {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_head_manifest(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeManifestHead.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The digest of the manifest `reference` names, checked to exist.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `manifestDigest`(`reference`: kotlin.String) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_manifest_digest(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Makes sure the repository has the blob `data`: it existed, was
+     * mounted from one of `mountFrom`, or was uploaded. `digest` is
+     * computed when null.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `pushBlob`(`reference`: kotlin.String, `data`: kotlin.ByteArray, `digest`: kotlin.String?, `mountFrom`: List<kotlin.String>?, `progress`: ProgressListener?) : PushedBlob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_push_blob(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterByteArray.lower(`data`),
+        FfiConverterOptionalString.lower(`digest`),
+        FfiConverterOptionalSequenceString.lower(`mountFrom`),
+        FfiConverterOptionalTypeProgressListener.lower(`progress`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePushedBlob.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `pushBlob` for the content of the file at `path`, streamed from
+     * disk.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `pushBlobFile`(`reference`: kotlin.String, `path`: kotlin.String, `digest`: kotlin.String?, `mountFrom`: List<kotlin.String>?, `progress`: ProgressListener?) : PushedBlob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_push_blob_file(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalString.lower(`digest`),
+        FfiConverterOptionalSequenceString.lower(`mountFrom`),
+        FfiConverterOptionalTypeProgressListener.lower(`progress`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePushedBlob.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Uploads `manifest`'s exact bytes under the reference's tag (or
+     * digest); returns the digest.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `putManifest`(`reference`: kotlin.String, `manifest`: Manifest) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_put_manifest(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterTypeManifest.lower(`manifest`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The manifests whose subject is `subjectDigest`, optionally only
+     * those of `artifactType` (the referrers API, or the tag schema's
+     * `sha256-<hex>` index when the registry has no such API).
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `referrers`(`reference`: kotlin.String, `subjectDigest`: kotlin.String, `artifactType`: kotlin.String?) : List<Descriptor> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_referrers(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+        FfiConverterString.lower(`subjectDigest`),
+        FfiConverterOptionalString.lower(`artifactType`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeDescriptor.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The repository's tags, every page.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `tags`(`reference`: kotlin.String) : List<kotlin.String> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_tags(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`reference`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceString.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRegistry: FfiConverter<Registry, Long> {
+    override fun lower(value: Registry): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Registry {
+        return Registry(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Registry {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Registry) = 8UL
+
+    override fun write(value: Registry, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 /**
  * The outcome of `manifest.convert`.
@@ -1890,6 +3150,77 @@ public object FfiConverterTypeConvertOptions: FfiConverterRustBuffer<ConvertOpti
 
 
 /**
+ * A descriptor: what a referrer listing holds.
+ */
+data class Descriptor (
+    /**
+     * Media type of the content.
+     */
+    var `mediaType`: kotlin.String
+    , 
+    /**
+     * Digest of the content.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Size in bytes.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * The artifact's type (OCI 1.1), when given.
+     */
+    var `artifactType`: kotlin.String?
+    , 
+    /**
+     * The descriptor's annotations.
+     */
+    var `annotations`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDescriptor: FfiConverterRustBuffer<Descriptor> {
+    override fun read(buf: ByteBuffer): Descriptor {
+        return Descriptor(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Descriptor) = (
+            FfiConverterString.allocationSize(value.`mediaType`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterOptionalString.allocationSize(value.`artifactType`) +
+            FfiConverterMapStringString.allocationSize(value.`annotations`)
+    )
+
+    override fun write(value: Descriptor, buf: ByteBuffer) {
+            FfiConverterString.write(value.`mediaType`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterOptionalString.write(value.`artifactType`, buf)
+            FfiConverterMapStringString.write(value.`annotations`, buf)
+    }
+}
+
+
+
+/**
  * A descriptor in a report; schema1 layers have no media type or size.
  */
 data class DescriptorReport (
@@ -1986,6 +3317,99 @@ public object FfiConverterTypeDigest: FfiConverterRustBuffer<Digest> {
     override fun write(value: Digest, buf: ByteBuffer) {
             FfiConverterString.write(value.`algorithm`, buf)
             FfiConverterString.write(value.`hex`, buf)
+    }
+}
+
+
+
+/**
+ * A manifest fetched from a registry.
+ */
+data class FetchedManifest (
+    /**
+     * The manifest, with the exact bytes the registry sent.
+     */
+    var `manifest`: Manifest
+    , 
+    /**
+     * Its digest, checked against the bytes.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * The `Content-Type` the registry sent.
+     */
+    var `contentType`: kotlin.String?
+    , 
+    /**
+     * What was fetched: the reference asked for, or the chosen child by
+     * digest when a platform was chosen from an index.
+     */
+    var `reference`: kotlin.String
+    , 
+    /**
+     * The index's digest, when a platform was chosen from one.
+     */
+    var `indexDigest`: kotlin.String?
+    , 
+    /**
+     * The chosen entry's platform, when one was chosen.
+     */
+    var `platform`: kotlin.String?
+    
+): Disposable{
+    
+
+    
+
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`manifest`,
+        this.`digest`,
+        this.`contentType`,
+        this.`reference`,
+        this.`indexDigest`,
+        this.`platform`
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFetchedManifest: FfiConverterRustBuffer<FetchedManifest> {
+    override fun read(buf: ByteBuffer): FetchedManifest {
+        return FetchedManifest(
+            FfiConverterTypeManifest.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FetchedManifest) = (
+            FfiConverterTypeManifest.allocationSize(value.`manifest`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterOptionalString.allocationSize(value.`contentType`) +
+            FfiConverterString.allocationSize(value.`reference`) +
+            FfiConverterOptionalString.allocationSize(value.`indexDigest`) +
+            FfiConverterOptionalString.allocationSize(value.`platform`)
+    )
+
+    override fun write(value: FetchedManifest, buf: ByteBuffer) {
+            FfiConverterTypeManifest.write(value.`manifest`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterOptionalString.write(value.`contentType`, buf)
+            FfiConverterString.write(value.`reference`, buf)
+            FfiConverterOptionalString.write(value.`indexDigest`, buf)
+            FfiConverterOptionalString.write(value.`platform`, buf)
     }
 }
 
@@ -2193,6 +3617,109 @@ public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
             FfiConverterOptionalULong.write(value.`maxLayers`, buf)
             FfiConverterOptionalULong.write(value.`maxChildren`, buf)
             FfiConverterOptionalULong.write(value.`maxJsonDepth`, buf)
+    }
+}
+
+
+
+/**
+ * A username and password for one registry (HTTP Basic, or exchanged
+ * for a token when the registry asks).
+ */
+data class Login (
+    /**
+     * The user name.
+     */
+    var `username`: kotlin.String
+    , 
+    /**
+     * The password or token.
+     */
+    var `password`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogin: FfiConverterRustBuffer<Login> {
+    override fun read(buf: ByteBuffer): Login {
+        return Login(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Login) = (
+            FfiConverterString.allocationSize(value.`username`) +
+            FfiConverterString.allocationSize(value.`password`)
+    )
+
+    override fun write(value: Login, buf: ByteBuffer) {
+            FfiConverterString.write(value.`username`, buf)
+            FfiConverterString.write(value.`password`, buf)
+    }
+}
+
+
+
+/**
+ * What a HEAD request says about a manifest.
+ */
+data class ManifestHead (
+    /**
+     * `Docker-Content-Digest`, when sent.
+     */
+    var `digest`: kotlin.String?
+    , 
+    /**
+     * The media type (`Content-Type`), when sent.
+     */
+    var `mediaType`: kotlin.String?
+    , 
+    /**
+     * The size in bytes (`Content-Length`), when sent.
+     */
+    var `size`: kotlin.ULong?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeManifestHead: FfiConverterRustBuffer<ManifestHead> {
+    override fun read(buf: ByteBuffer): ManifestHead {
+        return ManifestHead(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ManifestHead) = (
+            FfiConverterOptionalString.allocationSize(value.`digest`) +
+            FfiConverterOptionalString.allocationSize(value.`mediaType`) +
+            FfiConverterOptionalULong.allocationSize(value.`size`)
+    )
+
+    override fun write(value: ManifestHead, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`digest`, buf)
+            FfiConverterOptionalString.write(value.`mediaType`, buf)
+            FfiConverterOptionalULong.write(value.`size`, buf)
     }
 }
 
@@ -2565,6 +4092,133 @@ public object FfiConverterTypePlatformSelection: FfiConverterRustBuffer<Platform
 
 
 /**
+ * One progress report about one blob.
+ */
+data class ProgressEvent (
+    /**
+     * `download` or `upload`.
+     */
+    var `direction`: kotlin.String
+    , 
+    /**
+     * The blob's digest.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * `started`, `transferring`, `resumed`, `exists`, `mounted` or
+     * `finished`.
+     */
+    var `phase`: kotlin.String
+    , 
+    /**
+     * Bytes done so far.
+     */
+    var `done`: kotlin.ULong
+    , 
+    /**
+     * Total bytes, when known.
+     */
+    var `total`: kotlin.ULong?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProgressEvent: FfiConverterRustBuffer<ProgressEvent> {
+    override fun read(buf: ByteBuffer): ProgressEvent {
+        return ProgressEvent(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProgressEvent) = (
+            FfiConverterString.allocationSize(value.`direction`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterString.allocationSize(value.`phase`) +
+            FfiConverterULong.allocationSize(value.`done`) +
+            FfiConverterOptionalULong.allocationSize(value.`total`)
+    )
+
+    override fun write(value: ProgressEvent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`direction`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterString.write(value.`phase`, buf)
+            FfiConverterULong.write(value.`done`, buf)
+            FfiConverterOptionalULong.write(value.`total`, buf)
+    }
+}
+
+
+
+/**
+ * A blob the repository now has.
+ */
+data class PushedBlob (
+    /**
+     * The blob's digest.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Its size in bytes.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * `existed`, `mounted` or `uploaded`.
+     */
+    var `outcome`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePushedBlob: FfiConverterRustBuffer<PushedBlob> {
+    override fun read(buf: ByteBuffer): PushedBlob {
+        return PushedBlob(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PushedBlob) = (
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterString.allocationSize(value.`outcome`)
+    )
+
+    override fun write(value: PushedBlob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterString.write(value.`outcome`, buf)
+    }
+}
+
+
+
+/**
  * A parsed, normalised image reference.
  */
 data class Reference (
@@ -2662,6 +4316,96 @@ public object FfiConverterTypeReference: FfiConverterRustBuffer<Reference> {
             FfiConverterString.write(value.`familiar`, buf)
             FfiConverterString.write(value.`endpoint`, buf)
             FfiConverterBoolean.write(value.`plainHttp`, buf)
+    }
+}
+
+
+
+/**
+ * How a `Registry` reaches registries; every field has a default.
+ */
+data class RegistryOptions (
+    /**
+     * Credentials per registry (`host[:port]`); they win over every file.
+     */
+    var `credentials`: Map<kotlin.String, Login> = mapOf() 
+    , 
+    /**
+     * A credentials file (podman's `auth.json` or Docker's
+     * `config.json`), read before Docker's config.
+     */
+    var `authfile`: kotlin.String? = null 
+    , 
+    /**
+     * A registries.conf file: per-registry settings and mirrors.
+     */
+    var `registriesConf`: kotlin.String? = null 
+    , 
+    /**
+     * Registries reached without TLS verification (and over plain http
+     * when they do not speak https).
+     */
+    var `insecure`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Certificate folders per registry (`*.crt` CA roots, `*.cert` +
+     * `*.key` a client identity).
+     */
+    var `certDirs`: Map<kotlin.String, kotlin.String> = mapOf() 
+    , 
+    /**
+     * Most requests in flight at once (default 6).
+     */
+    var `maxConcurrentRequests`: kotlin.UInt? = null 
+    , 
+    /**
+     * Upload blobs in chunks of this many bytes instead of one request.
+     */
+    var `chunkSize`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRegistryOptions: FfiConverterRustBuffer<RegistryOptions> {
+    override fun read(buf: ByteBuffer): RegistryOptions {
+        return RegistryOptions(
+            FfiConverterMapStringTypeLogin.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RegistryOptions) = (
+            FfiConverterMapStringTypeLogin.allocationSize(value.`credentials`) +
+            FfiConverterOptionalString.allocationSize(value.`authfile`) +
+            FfiConverterOptionalString.allocationSize(value.`registriesConf`) +
+            FfiConverterSequenceString.allocationSize(value.`insecure`) +
+            FfiConverterMapStringString.allocationSize(value.`certDirs`) +
+            FfiConverterOptionalUInt.allocationSize(value.`maxConcurrentRequests`) +
+            FfiConverterOptionalULong.allocationSize(value.`chunkSize`)
+    )
+
+    override fun write(value: RegistryOptions, buf: ByteBuffer) {
+            FfiConverterMapStringTypeLogin.write(value.`credentials`, buf)
+            FfiConverterOptionalString.write(value.`authfile`, buf)
+            FfiConverterOptionalString.write(value.`registriesConf`, buf)
+            FfiConverterSequenceString.write(value.`insecure`, buf)
+            FfiConverterMapStringString.write(value.`certDirs`, buf)
+            FfiConverterOptionalUInt.write(value.`maxConcurrentRequests`, buf)
+            FfiConverterOptionalULong.write(value.`chunkSize`, buf)
     }
 }
 
@@ -3002,6 +4746,38 @@ public object FfiConverterTypeTranshipError : FfiConverterRustBuffer<TranshipExc
 /**
  * @suppress
  */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
     override fun read(buf: ByteBuffer): kotlin.ULong? {
         if (buf.get().toInt() == 0) {
@@ -3088,6 +4864,38 @@ public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteA
         } else {
             buf.put(1)
             FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
+    override fun read(buf: ByteBuffer): ProgressListener? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProgressListener.read(buf)
+    }
+
+    override fun allocationSize(value: ProgressListener?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProgressListener.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ProgressListener?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProgressListener.write(value, buf)
         }
     }
 }
@@ -3226,6 +5034,38 @@ public object FfiConverterOptionalTypeLimits: FfiConverterRustBuffer<Limits?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRegistryOptions: FfiConverterRustBuffer<RegistryOptions?> {
+    override fun read(buf: ByteBuffer): RegistryOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRegistryOptions.read(buf)
+    }
+
+    override fun allocationSize(value: RegistryOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRegistryOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RegistryOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRegistryOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSchema1Report: FfiConverterRustBuffer<Schema1Report?> {
     override fun read(buf: ByteBuffer): Schema1Report? {
         if (buf.get().toInt() == 0) {
@@ -3248,6 +5088,38 @@ public object FfiConverterOptionalTypeSchema1Report: FfiConverterRustBuffer<Sche
         } else {
             buf.put(1)
             FfiConverterTypeSchema1Report.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
         }
     }
 }
@@ -3304,6 +5176,34 @@ public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterByteArray.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDescriptor: FfiConverterRustBuffer<List<Descriptor>> {
+    override fun read(buf: ByteBuffer): List<Descriptor> {
+        val len = buf.getInt()
+        return List<Descriptor>(len) {
+            FfiConverterTypeDescriptor.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Descriptor>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDescriptor.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Descriptor>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDescriptor.write(it, buf)
         }
     }
 }
@@ -3497,6 +5397,53 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeLogin: FfiConverterRustBuffer<Map<kotlin.String, Login>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, Login> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, Login>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeLogin.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, Login>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeLogin.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, Login>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeLogin.write(v, buf)
+        }
+    }
+}
+
+
+
+
+
+
+
+
         /**
          * The digests of the layer blob file at `path`; fails with code
          * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
