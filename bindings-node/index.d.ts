@@ -103,8 +103,8 @@ export declare class Registry {
   getBlob(reference: string, digest: string): Promise<Buffer>
   /**
    * Downloads the blob to `path`: verified, written under a temporary
-   * name and renamed when complete (a partial download is resumed);
-   * nothing is left behind on failure.
+   * name and renamed when complete (a dropped connection is resumed
+   * where it stopped); nothing is left behind on failure.
    */
   getBlobToFile(reference: string, digest: string, path: string, options?: TransferOptions | undefined | null): Promise<void>
   /**

@@ -1098,8 +1098,8 @@ public protocol RegistryProtocol: AnyObject, Sendable {
     
     /**
      * Downloads the blob to `path`: verified, written under a temporary
-     * name and renamed when complete (a partial download is resumed);
-     * nothing is left behind on failure.
+     * name and renamed when complete (a dropped connection is resumed
+     * where it stopped); nothing is left behind on failure.
      */
     func getBlobToFile(reference: String, digest: String, path: String, progress: ProgressListener?) async throws 
     
@@ -1302,8 +1302,8 @@ open func getBlob(reference: String, digest: String)async throws  -> Data  {
     
     /**
      * Downloads the blob to `path`: verified, written under a temporary
-     * name and renamed when complete (a partial download is resumed);
-     * nothing is left behind on failure.
+     * name and renamed when complete (a dropped connection is resumed
+     * where it stopped); nothing is left behind on failure.
      */
 open func getBlobToFile(reference: String, digest: String, path: String, progress: ProgressListener? = nil)async throws   {
     return
@@ -4789,7 +4789,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_registry_get_blob() != 11710) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_get_blob_to_file() != 42409) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_get_blob_to_file() != 2919) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_get_manifest() != 35002) {

@@ -188,8 +188,8 @@ impl Registry {
     }
 
     /// Downloads the blob to `path`: verified, written under a temporary
-    /// name and renamed when complete (a partial download is resumed);
-    /// nothing is left behind on failure.
+    /// name and renamed when complete (a dropped connection is resumed
+    /// where it stopped); nothing is left behind on failure.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn get_blob_to_file<'env>(
         &self,

@@ -147,8 +147,8 @@ impl Registry {
     }
 
     /// Downloads the blob to `path`: verified, written under a temporary
-    /// name and renamed when complete (a partial download is resumed);
-    /// nothing is left behind on failure.
+    /// name and renamed when complete (a dropped connection is resumed
+    /// where it stopped); nothing is left behind on failure.
     #[uniffi::method(default(progress = None))]
     pub async fn get_blob_to_file(
         &self,

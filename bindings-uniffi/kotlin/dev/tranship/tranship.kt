@@ -1031,7 +1031,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_blob() and 0xFFFF) != 11710) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_blob_to_file() and 0xFFFF) != 42409) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_blob_to_file() and 0xFFFF) != 2919) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_manifest() and 0xFFFF) != 35002) {
@@ -2321,8 +2321,8 @@ public interface RegistryInterface {
     
     /**
      * Downloads the blob to `path`: verified, written under a temporary
-     * name and renamed when complete (a partial download is resumed);
-     * nothing is left behind on failure.
+     * name and renamed when complete (a dropped connection is resumed
+     * where it stopped); nothing is left behind on failure.
      */
     suspend fun `getBlobToFile`(`reference`: kotlin.String, `digest`: kotlin.String, `path`: kotlin.String, `progress`: ProgressListener? = null)
     
@@ -2602,8 +2602,8 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
     
     /**
      * Downloads the blob to `path`: verified, written under a temporary
-     * name and renamed when complete (a partial download is resumed);
-     * nothing is left behind on failure.
+     * name and renamed when complete (a dropped connection is resumed
+     * where it stopped); nothing is left behind on failure.
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
