@@ -17,8 +17,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib.sh" # CARGO_TARGET_DIR, apt_install
 . "$ROOT/bench/lib.sh"
 . "$ROOT/tests/interop/registry.sh"
-TARGET=$CARGO_TARGET_DIR
-case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 BIN=$TARGET/release/tranship-bench
 MB=${MB:-1024}
 
@@ -139,10 +137,7 @@ for ((round = 0; round < RUNS; round++)); do
 done
 IDLE_AFTER=$(idle_pct)
 
-secs() { printf '%.2f' "${BEST[$1]}"; }
 rate() { awk -v s="${BEST[$1]}" -v mb="$MB" 'BEGIN { printf "%.0f", mb / s }'; }
-rel() { awk -v x="${BEST[$1]}" -v y="${BEST[$2]}" 'BEGIN { printf "%.2f", x / y }'; }
-mib() { awk -v k="${RSS[$1]}" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 echo
 echo "registry image: 8 layers, $MB MiB; $(nproc) CPUs ($IDLE_BEFORE% idle before, $IDLE_AFTER% after); best of $RUNS"
