@@ -88,6 +88,13 @@ impl Limits {
 #[pyclass(frozen, module = "tranship")]
 pub struct Manifest(tranship::manifest::Manifest);
 
+impl Manifest {
+    /// The core manifest.
+    pub(crate) fn core(&self) -> &tranship::manifest::Manifest {
+        &self.0
+    }
+}
+
 impl From<tranship::manifest::Manifest> for Manifest {
     fn from(m: tranship::manifest::Manifest) -> Self {
         Manifest(m)
