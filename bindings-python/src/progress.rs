@@ -8,8 +8,9 @@ use pyo3::types::PyDict;
 use tranship::progress::{Direction, Phase, Progress, ProgressEvent};
 
 /// Calls a Python callable with one dict per event: `{"direction",
-/// "digest", "phase", "done", "total"}`. It runs on a runtime thread,
-/// holding the GIL only for the call.
+/// "digest", "phase", "done", "total"}`. It runs on whichever thread
+/// drives the transfer (a runtime worker, or a blocking caller while it
+/// waits), holding the GIL only for the call.
 ///
 /// An exception the callable raises cannot stop the transfer (the core
 /// does not ask its sink): it goes to `sys.unraisablehook`, once, and the
