@@ -32,6 +32,7 @@ import pytest
 
 import tranship
 import tranship.aio
+from test_gil import assert_runs_beside_python
 
 AnyRegistry = Union[tranship.Registry, tranship.aio.Registry]
 
@@ -302,6 +303,16 @@ def test_chunked_uploads_report_each_chunk(registry: str, tmp_path: Path) -> Non
         "done": len(blob), "total": len(blob),
     }
     assert r.get_blob(base, sha256(blob)) == blob
+
+
+def test_blocking_calls_release_the_gil(registry: str) -> None:
+    blob = bytes(64 << 20)
+    base = f"{registry}/{unique('gil')}"
+    r = tranship.Registry()
+    # Hashing 64 MiB, uploading and downloading it: the main thread keeps
+    # running throughout (see test_gil.py).
+    assert_runs_beside_python(lambda: r.push_blob(base, blob))
+    assert_runs_beside_python(lambda: r.get_blob(base, sha256(blob)))
 
 
 def test_a_missing_registries_conf_is_refused(tmp_path: Path) -> None:
