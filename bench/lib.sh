@@ -10,6 +10,9 @@
 # 8 layers (part-0.tar.gz ... part-7.tar.gz).
 
 DATA=${TRANSHIP_BENCH_DIR:-$HOME/.cache/tranship/bench}
+# Where cargo puts the release binaries, as an absolute path.
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 LAYER_BYTES=${LAYER_BYTES:-1000000000}
 RUNS=${RUNS:-3}
 
@@ -91,6 +94,12 @@ measure() {
     if [ -z "${BEST[$name]:-}" ] || awk "BEGIN{exit !($secs < ${BEST[$name]})}"; then BEST[$name]=$secs; fi
     if [ -z "${RSS[$name]:-}" ] || [ "$kb" -gt "${RSS[$name]}" ]; then RSS[$name]=$kb; fi
 }
+
+# Table cells of the measured NAME: seconds, peak RSS in MiB, and (rel X Y)
+# the time of X over the time of Y.
+secs() { printf '%.2f' "${BEST[$1]}"; }
+mib() { awk -v k="${RSS[$1]}" 'BEGIN { printf "%.1f", k / 1024 }'; }
+rel() { awk -v x="${BEST[$1]}" -v y="${BEST[$2]}" 'BEGIN { printf "%.2f", x / y }'; }
 
 # The diff_ids of the 8 layers (sha256 of each decompressed part), made once.
 bench_part_diff_ids() {

@@ -17,8 +17,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib.sh" # CARGO_TARGET_DIR, apt_install
 . "$ROOT/bench/lib.sh"
 . "$ROOT/tests/interop/registry.sh"
-TARGET=$CARGO_TARGET_DIR
-case $TARGET in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 BIN=$TARGET/release/tranship
 
 apt_install skopeo docker-registry curl python3 python3-venv pigz time
@@ -176,10 +174,6 @@ for ((round = 0; round < RUNS; round++)); do
 done
 IDLE_AFTER=$(idle_pct)
 
-secs() { printf '%.2f' "${BEST[$1]}"; }
-# rel X Y: time of X divided by time of Y.
-rel() { awk -v x="${BEST[$1]}" -v y="${BEST[$2]}" 'BEGIN { printf "%.2f", x / y }'; }
-mib() { awk -v k="${RSS[$1]}" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 echo
 echo "image: 8 layers, $(cat "$DATA"/part-?.tar.gz | wc -c) bytes gzip -6, $(cat "$DATA/layer.size") bytes of tar;" \

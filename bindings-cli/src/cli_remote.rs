@@ -89,7 +89,8 @@ pub struct LoginArgs {
     /// The user name.
     #[arg(short, long)]
     pub username: Option<String>,
-    /// Read the password (or token) from standard input.
+    /// Read the password (or token) from standard input (without it, a
+    /// terminal is asked, the password without echo).
     #[arg(long)]
     pub password_stdin: bool,
     /// How to reach the registry.

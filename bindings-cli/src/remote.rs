@@ -17,7 +17,8 @@ use tranship::{Error, Result};
 #[command(next_help_heading = "Registry options")]
 pub struct RegistryArgs {
     /// Verify the registry's TLS certificate (`--tls-verify=false` to
-    /// skip it).
+    /// skip it, and to fall back to plain http when the registry does not
+    /// speak https).
     #[arg(long, value_name = "BOOL", action = ArgAction::Set, default_value_t = true,
           num_args = 0..=1, default_missing_value = "true")]
     pub tls_verify: bool,

@@ -55,13 +55,15 @@ pub(crate) fn digest(text: &str) -> PyResult<tranship::Digest> {
 
 /// The digests of a layer blob file: `{"diff_id", "digest", "compression",
 /// "size", "uncompressed_size"}` (`compression` is `none`, `gzip`, `zstd`,
-/// `bzip2` or `xz`).
+/// `bzip2` or `xz`). Other Python threads run while it reads the file.
 #[pyfunction]
 pub fn diff_id_file<'py>(
     py: Python<'py>,
     path: std::path::PathBuf,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let l = tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default())
+    // Decompressing and hashing the whole blob runs without the GIL.
+    let l = py
+        .detach(|| tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default()))
         .map_err(to_py)?;
     let result = PyDict::new(py);
     result.set_item("diff_id", l.diff_id.to_string())?;

@@ -11,7 +11,10 @@ mod digest;
 mod error;
 mod manifest;
 mod platform;
+mod progress;
 mod reference;
+mod registry;
+mod runtime;
 
 /// Native half of the `tranship` package; import `tranship` instead.
 #[pymodule]
@@ -31,4 +34,18 @@ mod _native {
     use crate::platform::{parse_platform, platform_matches, Platform};
     #[pymodule_export]
     use crate::reference::{parse_reference, Reference};
+    #[pymodule_export]
+    use crate::registry::{FetchedManifest, ManifestHead, PushedBlob, Registry};
+
+    use pyo3::prelude::*;
+
+    /// `tranship.aio.Registry`, kept here as `AsyncRegistry` beside the
+    /// blocking `Registry`.
+    #[pymodule_init]
+    fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
+        module.add(
+            "AsyncRegistry",
+            module.py().get_type::<crate::registry::AsyncRegistry>(),
+        )
+    }
 }

@@ -88,6 +88,13 @@ impl Limits {
 #[pyclass(frozen, module = "tranship")]
 pub struct Manifest(tranship::manifest::Manifest);
 
+impl Manifest {
+    /// The core manifest.
+    pub(crate) fn core(&self) -> &tranship::manifest::Manifest {
+        &self.0
+    }
+}
+
 impl From<tranship::manifest::Manifest> for Manifest {
     fn from(m: tranship::manifest::Manifest) -> Self {
         Manifest(m)
@@ -185,7 +192,11 @@ impl Manifest {
         if let (Some(name), Some(tag)) = (name, tag) {
             opts = opts.with_name_and_tag(name, tag);
         }
-        let c = tranship::convert::convert(&self.0, &opts).map_err(to_py)?;
+        // Reading blobs and computing diff_ids may take long: let other
+        // Python threads run meanwhile.
+        let c = py
+            .detach(|| tranship::convert::convert(&self.0, &opts))
+            .map_err(to_py)?;
         Ok(Conversion {
             manifest: Py::new(py, Manifest::from(c.manifest))?,
             config: c.config,
@@ -211,10 +222,6 @@ impl Manifest {
         unsigned: bool,
         signing_key: Option<&[u8]>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let mut source = MemorySource::new();
-        for bytes in contents {
-            source.insert(bytes);
-        }
         let request = Request {
             accept,
             by_digest,
@@ -222,7 +229,16 @@ impl Manifest {
             tag: tag.into(),
         };
         let signing = signing(unsigned, signing_key)?;
-        let served = negotiate(&self.0, &request, &source, &signing).map_err(to_py)?;
+        // Hashing the contents and converting run without the GIL.
+        let served = py
+            .detach(|| {
+                let mut source = MemorySource::new();
+                for bytes in contents {
+                    source.insert(bytes);
+                }
+                negotiate(&self.0, &request, &source, &signing)
+            })
+            .map_err(to_py)?;
         let result = pythonize(py, &served)?.cast_into::<PyDict>()?;
         result.set_item("body", PyBytes::new(py, &served.bytes))?;
         Ok(result.into_any())

@@ -1,6 +1,13 @@
-"""Runs every ```python example of docs/python.md."""
+"""Runs every ```python example of docs/python.md.
 
+The registry examples push to ``$REPOSITORY``: here a repository of the
+registry scripts/test-bindings starts (``TRANSHIP_TEST_REGISTRY``); without
+it they skip, saying why, or fail when ``TRANSHIP_REQUIRE_REGISTRY`` is set.
+"""
+
+import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,5 +21,13 @@ def test_docs_have_examples() -> None:
 
 
 @pytest.mark.parametrize("code", EXAMPLES, ids=lambda c: c.splitlines()[0])
-def test_example(code: str) -> None:
+def test_example(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "REPOSITORY" in code:
+        registry = os.environ.get("TRANSHIP_TEST_REGISTRY")
+        if not registry:
+            reason = "TRANSHIP_TEST_REGISTRY is not set (scripts/test-bindings starts it)"
+            if os.environ.get("TRANSHIP_REQUIRE_REGISTRY"):
+                pytest.fail(reason)
+            pytest.skip(reason)
+        monkeypatch.setenv("REPOSITORY", f"{registry}/python-docs-{uuid.uuid4().hex[:12]}/hello")
     exec(compile(code, str(DOC), "exec"), {"__name__": "__doc_example__"})

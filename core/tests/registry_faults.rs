@@ -200,6 +200,27 @@ async fn a_truncated_body_is_a_digest_mismatch_and_nothing_is_kept() {
 }
 
 #[tokio::test]
+async fn a_cancelled_download_leaves_nothing() {
+    let Some(s) = setup() else { return };
+    let (repo, image) = s.seed("stall", 20_000).await;
+    let layer = &image.layers[0];
+    let dir = temp_dir("cancel");
+    let client = s.client();
+    let from = s.via_proxy(&repo);
+    let digest = Digest::sha256(layer);
+    let path = dir.join("layer");
+    // Every request through the proxy waits 2 s: stop waiting before.
+    let download = client.get_blob_to_path(&from, &digest, Some(layer.len() as u64), &path);
+    let outcome = tokio::time::timeout(std::time::Duration::from_millis(500), download).await;
+    assert!(outcome.is_err(), "the download finished within 0.5 s");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "a file was kept"
+    );
+}
+
+#[tokio::test]
 async fn a_redirect_to_another_host_gets_no_credentials() {
     let Some(s) = setup() else { return };
     let (repo, image) = s.seed("redirect", 20_000).await;

@@ -2,7 +2,8 @@
 # on 127.0.0.1 for tests. Source it; then:
 #   registry_start NAME      # sets REGISTRY_<NAME>=127.0.0.1:PORT
 #   registry_stop_all        # also run on EXIT by registry_start
-# Extra YAML for the config (auth, ...) may be given in $REGISTRY_EXTRA_CONFIG.
+# Extra YAML for the config (auth, ...) may be given in $REGISTRY_EXTRA_CONFIG;
+# $REGISTRY_ADDR listens on another address than 127.0.0.1.
 
 _registry_pids=()
 _registry_dirs=()
@@ -12,7 +13,7 @@ _free_port() {
 }
 
 registry_start() {
-  local name="$1" port dir
+  local name="$1" port dir addr="${REGISTRY_ADDR:-127.0.0.1}"
   port=$(_free_port)
   dir=$(mktemp -d "${TMPDIR:-/tmp}/tranship-registry-$name.XXXXXX")
   cat >"$dir/config.yml" <<YAML
@@ -27,7 +28,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:$port
+  addr: $addr:$port
 ${REGISTRY_EXTRA_CONFIG:-}
 YAML
   docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
@@ -36,8 +37,8 @@ YAML
   trap registry_stop_all EXIT
   local i
   for i in $(seq 1 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; then
-      printf -v "REGISTRY_${name^^}" '%s' "127.0.0.1:$port"
+    if curl -s -o /dev/null "http://$addr:$port/v2/"; then
+      printf -v "REGISTRY_${name^^}" '%s' "$addr:$port"
       export "REGISTRY_${name^^}"
       printf -v "REGISTRY_${name^^}_LOG" '%s' "$dir/log"
       return 0

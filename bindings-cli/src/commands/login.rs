@@ -1,4 +1,4 @@
-//! `tranship login HOST [-u USER] [--password-stdin]`
+//! `tranship login HOST [-u USER] [--password-stdin]`; asks on a terminal.
 
 use std::io::{BufRead, IsTerminal, Read};
 
@@ -37,23 +37,46 @@ pub fn run(args: &LoginArgs, out: Output) -> Result<()> {
     Ok(())
 }
 
-/// The user name and password: `--creds`, or `-u` (asked for on a
-/// terminal) and `--password-stdin`.
+/// The user name and password: `--creds`, `--password-stdin` (with
+/// `-u`), or asked for on a terminal (the password without echo).
 fn credentials(args: &LoginArgs) -> Result<(String, String)> {
     if let Some(creds) = &args.registry.creds {
         return Ok((creds.username.clone(), creds.password.clone()));
     }
     let refuse = |why: &str| Err(Error::Credentials(why.to_string()));
+    let stdin = std::io::stdin();
     if !args.password_stdin {
-        return refuse(
-            "give the password on standard input with --password-stdin (or use --creds USER:PASS)",
-        );
+        if !stdin.is_terminal() {
+            return refuse(
+                "no terminal to ask for the password: give it on standard input with --password-stdin (or use --creds USER:PASS)",
+            );
+        }
+        let username = match args.username.clone() {
+            Some(name) => name,
+            None => {
+                eprint!("Username: ");
+                let mut name = String::new();
+                stdin
+                    .lock()
+                    .read_line(&mut name)
+                    .map_err(|e| Error::io("reading the user name", e))?;
+                name.trim().to_string()
+            }
+        };
+        if username.is_empty() {
+            return refuse("the user name is empty");
+        }
+        let password = rpassword::prompt_password("Password: ")
+            .map_err(|e| Error::io("reading the password from the terminal", e))?;
+        if password.is_empty() {
+            return refuse("the password is empty");
+        }
+        return Ok((username, password));
     }
     let Some(username) = args.username.clone() else {
         return refuse("--password-stdin needs --username");
     };
     let mut password = String::new();
-    let stdin = std::io::stdin();
     if stdin.is_terminal() {
         stdin.lock().read_line(&mut password)
     } else {

@@ -2,22 +2,28 @@
 
 Every function is a thin door into tranship's Rust core; errors are raised
 as subclasses of :class:`TranshipError`, each with the stable ``.code``.
+:class:`Registry` talks to registries with blocking calls that release the
+GIL; :mod:`tranship.aio` has the same client for asyncio.
 """
 
 from tranship._native import Conversion as Conversion
 from tranship._native import ConversionError as ConversionError
 from tranship._native import Digest as Digest
 from tranship._native import DigestError as DigestError
+from tranship._native import FetchedManifest as FetchedManifest
 from tranship._native import IOError as IOError
 from tranship._native import LayerError as LayerError
 from tranship._native import LimitError as LimitError
 from tranship._native import Limits as Limits
 from tranship._native import Manifest as Manifest
 from tranship._native import ManifestError as ManifestError
+from tranship._native import ManifestHead as ManifestHead
 from tranship._native import Platform as Platform
 from tranship._native import PlatformError as PlatformError
+from tranship._native import PushedBlob as PushedBlob
 from tranship._native import Reference as Reference
 from tranship._native import ReferenceError as ReferenceError
+from tranship._native import Registry as Registry
 from tranship._native import RegistryError as RegistryError
 from tranship._native import TranshipError as TranshipError
 from tranship._native import diff_id_file as diff_id_file
@@ -35,14 +41,18 @@ __all__ = [
     "ConversionError",
     "Digest",
     "DigestError",
+    "FetchedManifest",
     "LayerError",
     "LimitError",
     "Limits",
     "Manifest",
     "ManifestError",
+    "ManifestHead",
     "Platform",
     "PlatformError",
+    "PushedBlob",
     "Reference",
+    "Registry",
     "RegistryError",
     "TranshipError",
     "diff_id_file",

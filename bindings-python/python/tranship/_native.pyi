@@ -1,22 +1,30 @@
 # Type stubs for the native module, checked by `python -m mypy.stubtest`.
+import asyncio
 import builtins
+import os
+from collections.abc import Callable
 from typing import Any, final
 
 __all__ = [
+    "AsyncRegistry",
     "Conversion",
     "ConversionError",
     "Digest",
     "DigestError",
+    "FetchedManifest",
     "IOError",
     "LayerError",
     "LimitError",
     "Limits",
     "Manifest",
     "ManifestError",
+    "ManifestHead",
     "Platform",
     "PlatformError",
+    "PushedBlob",
     "Reference",
     "ReferenceError",
+    "Registry",
     "RegistryError",
     "TranshipError",
     "diff_id_file",
@@ -225,3 +233,190 @@ def parse_manifest(
     data: bytes, content_type: str | None = None, limits: Limits | None = None
 ) -> Manifest:
     """Parses a manifest from its exact bytes."""
+
+@final
+class FetchedManifest:
+    """A manifest as a registry served it."""
+
+    @property
+    def manifest(self) -> Manifest:
+        """The manifest, with the exact bytes received."""
+
+    @property
+    def digest(self) -> str:
+        """Its verified digest, `algorithm:hex`."""
+
+    @property
+    def content_type(self) -> str | None:
+        """The `Content-Type` the registry sent, or None."""
+
+    @property
+    def reference(self) -> str:
+        """The reference it was fetched with (by digest when chosen from an index)."""
+
+    @property
+    def index_digest(self) -> str | None:
+        """The digest of the index the platform was chosen from, or None."""
+
+    @property
+    def platform(self) -> str | None:
+        """The chosen index entry's platform, or None."""
+
+@final
+class ManifestHead:
+    """What a HEAD request tells about a manifest."""
+
+    @property
+    def digest(self) -> str | None: ...
+    @property
+    def media_type(self) -> str | None: ...
+    @property
+    def size(self) -> int | None: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class PushedBlob:
+    """A blob the repository now has, and how it came there."""
+
+    @property
+    def digest(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def outcome(self) -> str:
+        """`existed`, `mounted` (from another repository) or `uploaded`."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+@final
+class Registry:
+    """A registry client; methods block, with the GIL released, until done."""
+
+    def __new__(
+        cls,
+        *,
+        credentials: dict[str, tuple[str, str]] | None = None,
+        authfile: str | os.PathLike[str] | None = None,
+        registries_conf: str | os.PathLike[str] | None = None,
+        insecure: list[str] | None = None,
+        cert_dirs: dict[str, str | os.PathLike[str]] | None = None,
+        max_concurrent_requests: int | None = None,
+        chunk_size: int | None = None,
+    ) -> Registry: ...
+    def get_manifest(
+        self, reference: str, accept: list[str] | None = None, platform: str | None = None
+    ) -> FetchedManifest:
+        """Fetches a manifest; from an index, the `platform`'s when one is given."""
+
+    def head_manifest(self, reference: str) -> ManifestHead:
+        """A manifest's digest, media type and size, from a HEAD request."""
+
+    def manifest_digest(self, reference: str) -> str:
+        """The digest of the manifest `reference` names, checked to exist."""
+
+    def put_manifest(self, reference: str, manifest: Manifest) -> str:
+        """Uploads the manifest's exact bytes; returns the digest."""
+
+    def delete_manifest(self, reference: str) -> str:
+        """Deletes a manifest; returns the deleted digest."""
+
+    def blob_exists(self, reference: str, digest: str) -> int | None:
+        """The blob's size when the repository has it, else None."""
+
+    def get_blob(self, reference: str, digest: str) -> bytes:
+        """A blob's bytes, verified against `digest`."""
+
+    def get_blob_to_file(
+        self,
+        reference: str,
+        digest: str,
+        path: str | os.PathLike[str],
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> None:
+        """Downloads a blob to `path`, verified; nothing is left behind on failure."""
+
+    def push_blob(
+        self,
+        reference: str,
+        data: bytes,
+        digest: str | None = None,
+        mount_from: list[str] | None = None,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> PushedBlob:
+        """Makes sure the repository has the blob: existed, mounted or uploaded."""
+
+    def push_blob_file(
+        self,
+        reference: str,
+        path: str | os.PathLike[str],
+        digest: str | None = None,
+        mount_from: list[str] | None = None,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> PushedBlob:
+        """`push_blob` for a file, streamed from disk."""
+
+    def tags(self, reference: str) -> list[str]:
+        """The repository's tags."""
+
+    def catalog(self, host: str) -> list[str]:
+        """The repositories of the registry `host`."""
+
+    def referrers(
+        self, reference: str, subject_digest: str, artifact_type: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The manifests whose subject is `subject_digest`, as descriptor dicts."""
+
+@final
+class AsyncRegistry:
+    """`tranship.aio.Registry`: `Registry` with asyncio futures."""
+
+    def __new__(
+        cls,
+        *,
+        credentials: dict[str, tuple[str, str]] | None = None,
+        authfile: str | os.PathLike[str] | None = None,
+        registries_conf: str | os.PathLike[str] | None = None,
+        insecure: list[str] | None = None,
+        cert_dirs: dict[str, str | os.PathLike[str]] | None = None,
+        max_concurrent_requests: int | None = None,
+        chunk_size: int | None = None,
+    ) -> AsyncRegistry: ...
+    def get_manifest(
+        self, reference: str, accept: list[str] | None = None, platform: str | None = None
+    ) -> asyncio.Future[FetchedManifest]: ...
+    def head_manifest(self, reference: str) -> asyncio.Future[ManifestHead]: ...
+    def manifest_digest(self, reference: str) -> asyncio.Future[str]: ...
+    def put_manifest(self, reference: str, manifest: Manifest) -> asyncio.Future[str]: ...
+    def delete_manifest(self, reference: str) -> asyncio.Future[str]: ...
+    def blob_exists(self, reference: str, digest: str) -> asyncio.Future[int | None]: ...
+    def get_blob(self, reference: str, digest: str) -> asyncio.Future[bytes]: ...
+    def get_blob_to_file(
+        self,
+        reference: str,
+        digest: str,
+        path: str | os.PathLike[str],
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> asyncio.Future[None]: ...
+    def push_blob(
+        self,
+        reference: str,
+        data: bytes,
+        digest: str | None = None,
+        mount_from: list[str] | None = None,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> asyncio.Future[PushedBlob]: ...
+    def push_blob_file(
+        self,
+        reference: str,
+        path: str | os.PathLike[str],
+        digest: str | None = None,
+        mount_from: list[str] | None = None,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> asyncio.Future[PushedBlob]: ...
+    def tags(self, reference: str) -> asyncio.Future[list[str]]: ...
+    def catalog(self, host: str) -> asyncio.Future[list[str]]: ...
+    def referrers(
+        self, reference: str, subject_digest: str, artifact_type: str | None = None
+    ) -> asyncio.Future[list[dict[str, Any]]]: ...

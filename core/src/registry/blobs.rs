@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::client::{Answer, Call, Client, Endpoint};
-use super::download::{temp_path, Download, Interrupted, LimitedBuffer};
+use super::download::{Download, Interrupted, LimitedBuffer, TempFile};
 use super::errors::{self, Subject};
 use super::retry::Backoff;
 use crate::digest::Digest;
@@ -76,26 +76,23 @@ impl Client {
         size: Option<u64>,
         path: &Path,
     ) -> Result<u64> {
-        let temp = temp_path(path);
-        let io = |what: &str, e| Error::io(format!("{what} {}", temp.display()), e);
-        let result = async {
-            let mut file = tokio::fs::File::create(&temp)
-                .await
-                .map_err(|e| io("creating", e))?;
-            let n = self.get_blob(reference, digest, size, &mut file).await?;
-            file.flush().await.map_err(|e| io("writing", e))?;
-            file.sync_all().await.map_err(|e| io("syncing", e))?;
-            drop(file);
-            tokio::fs::rename(&temp, path)
-                .await
-                .map_err(|e| io("renaming", e))?;
-            Ok(n)
-        }
-        .await;
-        if result.is_err() {
-            let _ = tokio::fs::remove_file(&temp).await;
-        }
-        result
+        // Removed on any error, and when this future is dropped unfinished.
+        let temp = TempFile::beside(path);
+        let io = |what: &str, e| Error::io(format!("{what} {}", temp.path().display()), e);
+        let mut file = tokio::fs::File::create(temp.path())
+            .await
+            .map_err(|e| io("creating", e))?;
+        let n = self.get_blob(reference, digest, size, &mut file).await?;
+        file.flush().await.map_err(|e| io("writing", e))?;
+        file.sync_all().await.map_err(|e| io("syncing", e))?;
+        drop(file);
+        temp.persist(path).await.map_err(|e| {
+            Error::io(
+                format!("renaming a temporary file to {}", path.display()),
+                e,
+            )
+        })?;
+        Ok(n)
     }
 
     /// Fetches a small blob (a config) into memory, verified; refused past

@@ -290,6 +290,7 @@ impl Client {
         let mut scopes = call.scopes.clone();
         let mut challenged = false;
         let mut backoff = Backoff::new(self.inner.options.retry);
+        let mut url = call.url.clone();
         loop {
             let authorization = if call.anonymous {
                 None
@@ -307,7 +308,7 @@ impl Client {
                 .await
                 .map_err(|_| Error::InvalidConfig("the client was shut down".into()))?;
             let mut request = http
-                .request(call.method.clone(), call.url.clone())
+                .request(call.method.clone(), url.clone())
                 .headers(call.headers.clone());
             if let Some(value) = authorization {
                 request = request.header(AUTHORIZATION, value);
@@ -317,7 +318,7 @@ impl Client {
             }
             let body = call.body.to_request_body().await?;
             let sent = request.body(body).send().await;
-            self.log(call, &sent);
+            self.log(call, &url, &sent);
             let delay = match sent {
                 Ok(response)
                     if response.status() == StatusCode::UNAUTHORIZED
@@ -344,6 +345,16 @@ impl Client {
                     }
                 }
                 Ok(response) => return Ok(Answer::new(response, permit)),
+                Err(e)
+                    if e.is_connect()
+                        && url.scheme() == "https"
+                        && self.inner.transport.may_fall_back_to_http(&call.host) =>
+                {
+                    // An insecure registry that does not speak https.
+                    let _ = url.set_scheme("http");
+                    self.inner.transport.found_plain_http(&call.host);
+                    continue;
+                }
                 Err(e) if retryable_error(&e, call.idempotent) => match backoff.next_delay(None) {
                     Some(delay) => delay,
                     None => return Err(errors::network(&call.what, &e)),
@@ -356,11 +367,11 @@ impl Client {
     }
 
     /// Tells the HTTP log, if any, how one attempt at `call` ended.
-    fn log(&self, call: &Call, sent: &reqwest::Result<reqwest::Response>) {
+    fn log(&self, call: &Call, url: &Url, sent: &reqwest::Result<reqwest::Response>) {
         if let Some(log) = &self.inner.options.http_log {
             log.on_exchange(&HttpExchange {
                 method: call.method.to_string(),
-                url: loggable_url(&call.url, call.anonymous),
+                url: loggable_url(url, call.anonymous),
                 outcome: match sent {
                     Ok(response) => Ok(response.status().as_u16()),
                     Err(e) => Err(errors::network(&call.what, e).to_string()),

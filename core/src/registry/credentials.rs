@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use data_encoding::BASE64;
 use serde::Deserialize;
 
-use super::helpers;
+use super::credential_helper;
 use crate::error::{Error, Result};
 
 /// What proves who we are to one registry.
@@ -193,7 +193,7 @@ impl AuthFile {
             .iter()
             .find(|(key, _)| normalise_key(key) == registry)
         {
-            return helpers::get(helper, &helper_server(registry)).await;
+            return credential_helper::get(helper, &helper_server(registry)).await;
         }
         for wanted in candidate_keys(registry, repository) {
             let entry = self
@@ -205,7 +205,9 @@ impl AuthFile {
             }
         }
         match &self.creds_store {
-            Some(store) if !store.is_empty() => helpers::get(store, &helper_server(registry)).await,
+            Some(store) if !store.is_empty() => {
+                credential_helper::get(store, &helper_server(registry)).await
+            }
             _ => Ok(None),
         }
     }

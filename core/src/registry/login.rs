@@ -10,8 +10,8 @@ use std::path::Path;
 use data_encoding::BASE64;
 use serde_json::{Map, Value};
 
+use super::credential_helper;
 use super::credentials::{helper_server, normalise_key};
-use super::helpers;
 use crate::error::{Error, Result};
 
 /// Stores `username`/`password` for `registry` in the Docker config at
@@ -25,7 +25,8 @@ pub async fn save_login(
     let registry = normalise_key(registry);
     let mut doc = read_object(config).await?;
     if let Some(helper) = helper_for(&doc, &registry) {
-        return helpers::store(&helper, &helper_server(&registry), username, password).await;
+        return credential_helper::store(&helper, &helper_server(&registry), username, password)
+            .await;
     }
     let auths = doc
         .entry("auths")
@@ -50,7 +51,7 @@ pub async fn remove_login(config: &Path, registry: &str) -> Result<bool> {
     let registry = normalise_key(registry);
     let mut doc = read_object(config).await?;
     if let Some(helper) = helper_for(&doc, &registry) {
-        helpers::erase(&helper, &helper_server(&registry)).await?;
+        credential_helper::erase(&helper, &helper_server(&registry)).await?;
     }
     let mut removed = false;
     if let Some(Value::Object(auths)) = doc.get_mut("auths") {

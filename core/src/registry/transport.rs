@@ -2,7 +2,7 @@
 //! certificates, proxies from the environment, our User-Agent, no
 //! automatic redirects (they are followed by hand, see `blobs`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Mutex, Once};
 use std::time::Duration;
@@ -22,6 +22,8 @@ pub(crate) struct Transport {
     user_agent: String,
     clients: Mutex<HashMap<String, reqwest::Client>>,
     settings: Mutex<HashMap<String, RegistrySettings>>,
+    /// Insecure registries found to speak only plain http.
+    plain_http_found: Mutex<HashSet<String>>,
 }
 
 impl Transport {
@@ -32,6 +34,7 @@ impl Transport {
             user_agent,
             clients: Mutex::new(HashMap::new()),
             settings: Mutex::new(HashMap::new()),
+            plain_http_found: Mutex::new(HashSet::new()),
         }
     }
 
@@ -78,12 +81,34 @@ impl Transport {
             .map_err(|e| Error::InvalidConfig(format!("building the HTTP client: {e}")))
     }
 
+    /// Whether an https connection to `host` that failed may be tried
+    /// again over plain http, as podman does with `--tls-verify=false`:
+    /// the registry is insecure and its scheme is not set.
+    pub(crate) fn may_fall_back_to_http(&self, host: &str) -> bool {
+        let settings = self.settings(host);
+        settings.insecure && settings.plain_http.is_none()
+    }
+
+    /// Remembers that `host` answered over plain http, so later requests
+    /// go there directly.
+    pub(crate) fn found_plain_http(&self, host: &str) {
+        if let Ok(mut found) = self.plain_http_found.lock() {
+            found.insert(host.to_string());
+        }
+    }
+
     /// `scheme://host` of a registry: Docker Hub's API endpoint for
-    /// `docker.io`, plain http for loopback hosts or when configured.
+    /// `docker.io`, plain http for loopback hosts, when configured, or
+    /// when an insecure registry was found to speak only http.
     pub(crate) fn origin(&self, registry: &str) -> String {
+        let found = self
+            .plain_http_found
+            .lock()
+            .is_ok_and(|found| found.contains(registry));
         match self.settings(registry).plain_http {
             Some(true) => format!("http://{registry}"),
             Some(false) => format!("https://{registry}"),
+            None if found => format!("http://{registry}"),
             None => match format!("{registry}/x").parse::<Reference>() {
                 Ok(r) if r.registry() == registry => r.endpoint(),
                 _ => format!("https://{registry}"),
