@@ -47,15 +47,7 @@ async fn blob_digest(
     if let Some(text) = given {
         return Ok((digest(&text)?, source));
     }
-    tokio::task::spawn_blocking(move || {
-        let computed = match &source {
-            BlobSource::Bytes(data) => Digest::sha256(data),
-            BlobSource::File(path) => Digest::compute_file(tranship::Algorithm::Sha256, path)?,
-        };
-        Ok((computed, source))
-    })
-    .await
-    .map_err(|e| tranship::Error::io("computing the blob digest", std::io::Error::other(e)))?
+    source.sha256().await
 }
 
 #[napi]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use tranship::registry::{parse_address, registry_host, BlobSource, Client};
-use tranship::{Digest, MediaType, Platform, Reference};
+use tranship::{MediaType, Platform, Reference};
 
 use super::results::{Fetched, ManifestHead, PushedBlob, Referrer};
 use crate::convert::digest;
@@ -135,25 +135,16 @@ pub(crate) fn push_blob(
     Ok(async move {
         let (source, blob) = match blob {
             Some(blob) => (source, blob),
-            None => compute_digest(source).await?,
+            None => {
+                let (blob, source) = source.sha256().await?;
+                (source, blob)
+            }
         };
         let pushed = client
             .push_blob(&reference, &blob, source, &mount_from)
             .await?;
         Ok(pushed.into())
     })
-}
-
-async fn compute_digest(source: BlobSource) -> tranship::Result<(BlobSource, Digest)> {
-    tokio::task::spawn_blocking(move || {
-        let digest = match &source {
-            BlobSource::Bytes(data) => Digest::sha256(data),
-            BlobSource::File(path) => Digest::compute_file(tranship::Algorithm::Sha256, path)?,
-        };
-        Ok((source, digest))
-    })
-    .await
-    .map_err(|e| tranship::Error::io("computing the blob digest", std::io::Error::other(e)))?
 }
 
 pub(crate) fn tags(client: &Client, reference: &str) -> PyResult<impl Call<Vec<String>>> {

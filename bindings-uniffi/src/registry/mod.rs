@@ -46,16 +46,7 @@ async fn blob_digest(
     if let Some(text) = given {
         return Ok((digest(&text)?, source));
     }
-    let computed = tokio::task::spawn_blocking(move || {
-        let computed = match &source {
-            BlobSource::Bytes(data) => Digest::sha256(data),
-            BlobSource::File(path) => Digest::compute_file(tranship::Algorithm::Sha256, path)?,
-        };
-        Ok::<_, tranship::Error>((computed, source))
-    })
-    .await
-    .map_err(|e| tranship::Error::io("computing the blob digest", std::io::Error::other(e)))?;
-    Ok(computed?)
+    Ok(source.sha256().await?)
 }
 
 #[uniffi::export(async_runtime = "tokio")]

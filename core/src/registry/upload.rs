@@ -17,7 +17,7 @@ use super::challenge::Scope;
 use super::client::{Answer, Call, Client, Endpoint};
 use super::errors::Subject;
 use super::retry::Backoff;
-use crate::digest::Digest;
+use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
 use crate::progress::{BlobProgress, Direction, Phase};
 use crate::reference::Reference;
@@ -54,6 +54,21 @@ pub struct PushedBlob {
 }
 
 impl BlobSource {
+    /// Computes the content's SHA-256 digest on a blocking thread (a blob
+    /// may be large), handing the source back with it: for callers that
+    /// push a blob without knowing its digest.
+    pub async fn sha256(self) -> Result<(Digest, BlobSource)> {
+        tokio::task::spawn_blocking(move || {
+            let digest = match &self {
+                BlobSource::Bytes(data) => Digest::sha256(data),
+                BlobSource::File(path) => Digest::compute_file(Algorithm::Sha256, path)?,
+            };
+            Ok((digest, self))
+        })
+        .await
+        .map_err(|e| Error::io("computing a blob digest", std::io::Error::other(e)))?
+    }
+
     async fn size(&self) -> Result<u64> {
         match self {
             BlobSource::Bytes(b) => Ok(b.len() as u64),
