@@ -278,7 +278,7 @@ export interface LayerDigests {
 /**
  * Caps that keep hostile input harmless; fields left out keep their
  * defaults (4 MiB manifests and configs, 1000 layers, 1000 index
- * entries, JSON nesting 64). A negative value counts as 0.
+ * entries, JSON nesting 64, 16 signatures). A negative value counts as 0.
  */
 export interface Limits {
   /** Largest manifest accepted, in bytes. */
@@ -291,6 +291,8 @@ export interface Limits {
   maxChildren?: number
   /** Deepest JSON nesting accepted. */
   maxJsonDepth?: number
+  /** Most signatures on a signed schema1 manifest. */
+  maxSignatures?: number
 }
 
 /**

@@ -135,6 +135,9 @@ pub struct LimitArgs {
     /// Most entries in one index.
     #[arg(long, value_name = "N")]
     pub max_children: Option<u64>,
+    /// Most signatures on a signed schema1 manifest.
+    #[arg(long, value_name = "N")]
+    pub max_signatures: Option<u64>,
     /// Deepest JSON nesting accepted.
     #[arg(long, value_name = "N")]
     pub max_json_depth: Option<u64>,

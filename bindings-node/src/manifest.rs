@@ -13,7 +13,7 @@ use crate::report::{IndexEntryReport, ManifestReport, Signer};
 
 /// Caps that keep hostile input harmless; fields left out keep their
 /// defaults (4 MiB manifests and configs, 1000 layers, 1000 index
-/// entries, JSON nesting 64). A negative value counts as 0.
+/// entries, JSON nesting 64, 16 signatures). A negative value counts as 0.
 #[napi(object)]
 #[derive(Default)]
 pub struct Limits {
@@ -27,6 +27,8 @@ pub struct Limits {
     pub max_children: Option<i64>,
     /// Deepest JSON nesting accepted.
     pub max_json_depth: Option<i64>,
+    /// Most signatures on a signed schema1 manifest.
+    pub max_signatures: Option<i64>,
 }
 
 impl From<Limits> for tranship::Limits {
@@ -40,6 +42,7 @@ impl From<Limits> for tranship::Limits {
             max_layers: or(l.max_layers, d.max_layers),
             max_children: or(l.max_children, d.max_children),
             max_json_depth: or(l.max_json_depth, d.max_json_depth),
+            max_signatures: or(l.max_signatures, d.max_signatures),
         }
     }
 }

@@ -61,6 +61,7 @@ function manifest(input, dir) {
     maxLayers: input.limits.max_layers,
     maxChildren: input.limits.max_children,
     maxJsonDepth: input.limits.max_json_depth,
+    maxSignatures: input.limits.max_signatures,
   }
   return tranship.parseManifest(data, input.content_type, limits)
 }

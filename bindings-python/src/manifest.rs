@@ -27,13 +27,14 @@ pub struct Limits(tranship::Limits);
 #[pymethods]
 impl Limits {
     #[new]
-    #[pyo3(signature = (*, max_manifest_bytes=None, max_config_bytes=None, max_layers=None, max_children=None, max_json_depth=None))]
+    #[pyo3(signature = (*, max_manifest_bytes=None, max_config_bytes=None, max_layers=None, max_children=None, max_json_depth=None, max_signatures=None))]
     fn new(
         max_manifest_bytes: Option<u64>,
         max_config_bytes: Option<u64>,
         max_layers: Option<u64>,
         max_children: Option<u64>,
         max_json_depth: Option<u64>,
+        max_signatures: Option<u64>,
     ) -> Self {
         let d = tranship::Limits::default();
         Limits(tranship::Limits {
@@ -42,6 +43,7 @@ impl Limits {
             max_layers: max_layers.unwrap_or(d.max_layers),
             max_children: max_children.unwrap_or(d.max_children),
             max_json_depth: max_json_depth.unwrap_or(d.max_json_depth),
+            max_signatures: max_signatures.unwrap_or(d.max_signatures),
         })
     }
 
@@ -75,11 +77,17 @@ impl Limits {
         self.0.max_json_depth
     }
 
+    /// Most signatures on a signed schema1 manifest.
+    #[getter]
+    fn max_signatures(&self) -> u64 {
+        self.0.max_signatures
+    }
+
     fn __repr__(&self) -> String {
         let l = &self.0;
         format!(
-            "Limits(max_manifest_bytes={}, max_config_bytes={}, max_layers={}, max_children={}, max_json_depth={})",
-            l.max_manifest_bytes, l.max_config_bytes, l.max_layers, l.max_children, l.max_json_depth
+            "Limits(max_manifest_bytes={}, max_config_bytes={}, max_layers={}, max_children={}, max_json_depth={}, max_signatures={})",
+            l.max_manifest_bytes, l.max_config_bytes, l.max_layers, l.max_children, l.max_json_depth, l.max_signatures
         )
     }
 }

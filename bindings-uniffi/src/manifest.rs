@@ -26,6 +26,9 @@ pub struct Limits {
     /// Deepest JSON nesting accepted.
     #[uniffi(default = None)]
     pub max_json_depth: Option<u64>,
+    /// Most signatures on a signed schema1 manifest.
+    #[uniffi(default = None)]
+    pub max_signatures: Option<u64>,
 }
 
 impl From<Limits> for tranship::Limits {
@@ -37,6 +40,7 @@ impl From<Limits> for tranship::Limits {
             max_layers: l.max_layers.unwrap_or(d.max_layers),
             max_children: l.max_children.unwrap_or(d.max_children),
             max_json_depth: l.max_json_depth.unwrap_or(d.max_json_depth),
+            max_signatures: l.max_signatures.unwrap_or(d.max_signatures),
         }
     }
 }

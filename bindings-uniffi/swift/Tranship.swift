@@ -2441,6 +2441,10 @@ public struct Limits: Equatable, Hashable {
      * Deepest JSON nesting accepted.
      */
     public var maxJsonDepth: UInt64?
+    /**
+     * Most signatures on a signed schema1 manifest.
+     */
+    public var maxSignatures: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2459,12 +2463,16 @@ public struct Limits: Equatable, Hashable {
          */maxChildren: UInt64? = nil, 
         /**
          * Deepest JSON nesting accepted.
-         */maxJsonDepth: UInt64? = nil) {
+         */maxJsonDepth: UInt64? = nil, 
+        /**
+         * Most signatures on a signed schema1 manifest.
+         */maxSignatures: UInt64? = nil) {
         self.maxManifestBytes = maxManifestBytes
         self.maxConfigBytes = maxConfigBytes
         self.maxLayers = maxLayers
         self.maxChildren = maxChildren
         self.maxJsonDepth = maxJsonDepth
+        self.maxSignatures = maxSignatures
     }
 
     
@@ -2487,7 +2495,8 @@ public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
                 maxConfigBytes: FfiConverterOptionUInt64.read(from: &buf), 
                 maxLayers: FfiConverterOptionUInt64.read(from: &buf), 
                 maxChildren: FfiConverterOptionUInt64.read(from: &buf), 
-                maxJsonDepth: FfiConverterOptionUInt64.read(from: &buf)
+                maxJsonDepth: FfiConverterOptionUInt64.read(from: &buf), 
+                maxSignatures: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -2497,6 +2506,7 @@ public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.maxLayers, into: &buf)
         FfiConverterOptionUInt64.write(value.maxChildren, into: &buf)
         FfiConverterOptionUInt64.write(value.maxJsonDepth, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxSignatures, into: &buf)
     }
 }
 

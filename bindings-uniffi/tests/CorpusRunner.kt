@@ -39,6 +39,7 @@ fun manifest(input: JSONObject, dir: File): Manifest {
             maxLayers = get("max_layers"),
             maxChildren = get("max_children"),
             maxJsonDepth = get("max_json_depth"),
+            maxSignatures = get("max_signatures"),
         )
     }
     return parseManifest(File(dir, input.getString("file")).readBytes(), input.str("content_type"), limits)

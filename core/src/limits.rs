@@ -16,6 +16,9 @@ pub struct Limits {
     pub max_children: u64,
     /// Deepest JSON nesting accepted (default 64).
     pub max_json_depth: u64,
+    /// Most JWS signatures on one signed schema1 manifest (default 16;
+    /// each is an ECDSA verification).
+    pub max_signatures: u64,
 }
 
 impl Default for Limits {
@@ -26,6 +29,7 @@ impl Default for Limits {
             max_layers: 1000,
             max_children: 1000,
             max_json_depth: 64,
+            max_signatures: 16,
         }
     }
 }

@@ -35,6 +35,7 @@ fn limits(case: &Case) -> Limits {
             "max_config_bytes" => l.max_config_bytes = n,
             "max_layers" => l.max_layers = n,
             "max_children" => l.max_children = n,
+            "max_signatures" => l.max_signatures = n,
             "max_json_depth" => l.max_json_depth = n,
             other => panic!("unknown limit `{other}`"),
         }

@@ -18,6 +18,7 @@ impl LimitArgs {
             max_manifest_bytes: self.max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
             max_layers: self.max_layers.unwrap_or(d.max_layers),
             max_children: self.max_children.unwrap_or(d.max_children),
+            max_signatures: self.max_signatures.unwrap_or(d.max_signatures),
             max_json_depth: self.max_json_depth.unwrap_or(d.max_json_depth),
             ..d
         }

@@ -122,6 +122,11 @@ impl Jws {
                 "the array is empty; a signed schema1 manifest needs at least one signature to say where its payload ends",
             ));
         }
+        Limits::check(
+            "number of signatures",
+            items.len() as u64,
+            limits.max_signatures,
+        )?;
         let mut format: Option<(u64, Vec<u8>)> = None;
         let mut signatures = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {

@@ -3579,6 +3579,11 @@ data class Limits (
      * Deepest JSON nesting accepted.
      */
     var `maxJsonDepth`: kotlin.ULong? = null 
+    , 
+    /**
+     * Most signatures on a signed schema1 manifest.
+     */
+    var `maxSignatures`: kotlin.ULong? = null 
     
 ){
     
@@ -3600,6 +3605,7 @@ public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
         )
     }
 
@@ -3608,7 +3614,8 @@ public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
             FfiConverterOptionalULong.allocationSize(value.`maxConfigBytes`) +
             FfiConverterOptionalULong.allocationSize(value.`maxLayers`) +
             FfiConverterOptionalULong.allocationSize(value.`maxChildren`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxJsonDepth`)
+            FfiConverterOptionalULong.allocationSize(value.`maxJsonDepth`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxSignatures`)
     )
 
     override fun write(value: Limits, buf: ByteBuffer) {
@@ -3617,6 +3624,7 @@ public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
             FfiConverterOptionalULong.write(value.`maxLayers`, buf)
             FfiConverterOptionalULong.write(value.`maxChildren`, buf)
             FfiConverterOptionalULong.write(value.`maxJsonDepth`, buf)
+            FfiConverterOptionalULong.write(value.`maxSignatures`, buf)
     }
 }
 
