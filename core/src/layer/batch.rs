@@ -45,6 +45,14 @@ impl<'a> LayerSource<'a> {
         }
     }
 
+    /// The size of the blob when known without reading it (a file's), or 0.
+    fn size_hint(&self) -> u64 {
+        match &self.open {
+            Open::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            Open::Reader(_) => 0,
+        }
+    }
+
     /// The blob read from `reader`; `name` appears in errors.
     pub fn reader(name: impl Into<String>, reader: impl Read + Send + 'a) -> Self {
         LayerSource {
@@ -142,6 +150,9 @@ pub fn diff_ids(
         }
         work.push((index, source));
     }
+    // Largest first: the last layers to finish are then small ones, so
+    // no large layer runs alone at the end while other CPUs idle.
+    work.sort_by_key(|(_, source)| std::cmp::Reverse(source.size_hint()));
     for (index, digests) in run_parallel(work, opts)? {
         cache.insert(digests.clone());
         results[index] = Some(digests);
