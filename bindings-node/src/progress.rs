@@ -14,7 +14,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::Status;
 use napi_derive::napi;
 use tokio::sync::Notify;
-use tranship::progress::{Direction, Phase, Progress, ProgressEvent as CoreEvent};
+use tranship::progress::{Progress, ProgressEvent as CoreEvent};
 
 /// One progress report about one blob.
 #[napi(object)]
@@ -38,21 +38,9 @@ pub type ProgressCallback = ThreadsafeFunction<ProgressEvent, (), ProgressEvent,
 impl From<&CoreEvent> for ProgressEvent {
     fn from(e: &CoreEvent) -> Self {
         ProgressEvent {
-            direction: match e.direction {
-                Direction::Download => "download",
-                Direction::Upload => "upload",
-            }
-            .to_string(),
+            direction: e.direction.as_str().to_string(),
             digest: e.digest.to_string(),
-            phase: match e.phase {
-                Phase::Started => "started",
-                Phase::Transferring => "transferring",
-                Phase::Resumed => "resumed",
-                Phase::Exists => "exists",
-                Phase::Mounted => "mounted",
-                Phase::Finished => "finished",
-            }
-            .to_string(),
+            phase: e.phase.as_str().to_string(),
             done: e.done as f64,
             total: e.total.map(|t| t as f64),
         }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use tranship::progress::{Direction, Phase, Progress, ProgressEvent};
+use tranship::progress::{Progress, ProgressEvent};
 
 /// Calls a Python callable with one dict per event: `{"direction",
 /// "digest", "phase", "done", "total"}`. It runs on whichever thread
@@ -48,21 +48,9 @@ pub(crate) fn sink(callable: Option<Py<PyAny>>) -> Option<Arc<dyn Progress>> {
 
 fn event_dict<'py>(py: Python<'py>, event: &ProgressEvent) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
-    let direction = match event.direction {
-        Direction::Download => "download",
-        Direction::Upload => "upload",
-    };
-    let phase = match event.phase {
-        Phase::Started => "started",
-        Phase::Transferring => "transferring",
-        Phase::Resumed => "resumed",
-        Phase::Exists => "exists",
-        Phase::Mounted => "mounted",
-        Phase::Finished => "finished",
-    };
-    dict.set_item("direction", direction)?;
+    dict.set_item("direction", event.direction.as_str())?;
     dict.set_item("digest", event.digest.to_string())?;
-    dict.set_item("phase", phase)?;
+    dict.set_item("phase", event.phase.as_str())?;
     dict.set_item("done", event.done)?;
     dict.set_item("total", event.total)?;
     Ok(dict)

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tranship::progress::{Direction, Phase, Progress, ProgressEvent as CoreEvent};
+use tranship::progress::{Progress, ProgressEvent as CoreEvent};
 
 /// One progress report about one blob.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -23,21 +23,9 @@ pub struct ProgressEvent {
 impl From<&CoreEvent> for ProgressEvent {
     fn from(e: &CoreEvent) -> Self {
         ProgressEvent {
-            direction: match e.direction {
-                Direction::Download => "download",
-                Direction::Upload => "upload",
-            }
-            .to_string(),
+            direction: e.direction.as_str().to_string(),
             digest: e.digest.to_string(),
-            phase: match e.phase {
-                Phase::Started => "started",
-                Phase::Transferring => "transferring",
-                Phase::Resumed => "resumed",
-                Phase::Exists => "exists",
-                Phase::Mounted => "mounted",
-                Phase::Finished => "finished",
-            }
-            .to_string(),
+            phase: e.phase.as_str().to_string(),
             done: e.done,
             total: e.total,
         }

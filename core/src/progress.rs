@@ -35,6 +35,16 @@ pub enum Direction {
     Upload,
 }
 
+impl Direction {
+    /// `download` or `upload`, as the bindings report it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Download => "download",
+            Direction::Upload => "upload",
+        }
+    }
+}
+
 /// Where a transfer stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -50,6 +60,21 @@ pub enum Phase {
     Mounted,
     /// The blob is complete and verified.
     Finished,
+}
+
+impl Phase {
+    /// `started`, `transferring`, `resumed`, `exists`, `mounted` or
+    /// `finished`, as the bindings report it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Started => "started",
+            Phase::Transferring => "transferring",
+            Phase::Resumed => "resumed",
+            Phase::Exists => "exists",
+            Phase::Mounted => "mounted",
+            Phase::Finished => "finished",
+        }
+    }
 }
 
 /// One progress report about one blob.

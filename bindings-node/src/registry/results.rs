@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use napi_derive::napi;
-use tranship::registry::{PushOutcome, Resolved};
+use tranship::registry::Resolved;
 
 use crate::manifest::Manifest;
 
@@ -79,12 +79,7 @@ impl From<tranship::registry::PushedBlob> for PushedBlob {
         PushedBlob {
             digest: p.digest.to_string(),
             size: p.size as f64,
-            outcome: match p.outcome {
-                PushOutcome::Existed => "existed",
-                PushOutcome::Mounted => "mounted",
-                PushOutcome::Uploaded => "uploaded",
-            }
-            .to_string(),
+            outcome: p.outcome.as_str().to_string(),
         }
     }
 }

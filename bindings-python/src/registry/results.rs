@@ -6,7 +6,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use tranship::registry::{PushOutcome, Resolved};
+use tranship::registry::Resolved;
 
 use crate::manifest::Manifest;
 
@@ -146,11 +146,7 @@ impl From<tranship::registry::PushedBlob> for PushedBlob {
         PushedBlob {
             digest: pushed.digest.to_string(),
             size: pushed.size,
-            outcome: match pushed.outcome {
-                PushOutcome::Existed => "existed",
-                PushOutcome::Mounted => "mounted",
-                PushOutcome::Uploaded => "uploaded",
-            },
+            outcome: pushed.outcome.as_str(),
         }
     }
 }

@@ -42,6 +42,17 @@ pub enum PushOutcome {
     Uploaded,
 }
 
+impl PushOutcome {
+    /// `existed`, `mounted` or `uploaded`, as the bindings report it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PushOutcome::Existed => "existed",
+            PushOutcome::Mounted => "mounted",
+            PushOutcome::Uploaded => "uploaded",
+        }
+    }
+}
+
 /// The result of [`Client::push_blob`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushedBlob {
