@@ -154,6 +154,14 @@ impl Digest {
         Self::compute_reader(algorithm, file).map_err(|e| Error::io(what(), e))
     }
 
+    /// The sha256 digest made of `bytes`.
+    pub(crate) fn from_sha256_bytes(bytes: &[u8; 32]) -> Self {
+        Digest {
+            algorithm: Algorithm::Sha256,
+            hex: HEXLOWER.encode(bytes),
+        }
+    }
+
     /// The algorithm.
     pub fn algorithm(&self) -> Algorithm {
         self.algorithm

@@ -12,6 +12,7 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
+use super::sha256_pair::Sha256;
 use crate::digest::{Algorithm, Digest, Hasher};
 use crate::error::Error;
 
@@ -111,7 +112,8 @@ impl<'a> Link<'a> {
         }
         match &self.handoff {
             Handoff::Thread { free, .. } => free.recv().map_err(|_| hasher_gone()),
-            // Inline, every buffer is back as soon as it is hashed.
+            // Inline, every buffer is back as soon as it is hashed, but
+            // for one of compressed bytes waiting to be paired.
             Handoff::Inline { .. } => Ok(vec![0; CHUNK_BYTES]),
         }
     }
@@ -120,8 +122,8 @@ impl<'a> Link<'a> {
         match &self.handoff {
             Handoff::Thread { to_hasher, .. } => to_hasher.send(chunk).map_err(|_| hasher_gone()),
             Handoff::Inline { hashes, free } => {
-                let buf = hashes.borrow_mut().absorb(chunk);
-                free.borrow_mut().push(buf);
+                let mut free = free.borrow_mut();
+                hashes.borrow_mut().absorb(chunk, &mut |buf| free.push(buf));
                 Ok(())
             }
         }
@@ -153,52 +155,107 @@ pub(super) struct Hashes {
 
 /// Both running hashes of a blob.
 struct HashState {
-    compressed: Hasher,
-    uncompressed: Hasher,
-    /// The compressed digest is sha256 too: for a plain blob it is the
-    /// diff_id, hashed once.
-    share: bool,
+    compressed: CompressedHash,
+    uncompressed: Sha256,
+    /// Compressed bytes waiting to be hashed alongside decompressed ones.
+    waiting: Option<Waiting>,
     plain: bool,
+}
+
+/// How the compressed bytes are hashed.
+enum CompressedHash {
+    /// sha256, two streams at once with the decompressed bytes; for a
+    /// plain blob the diff_id is the compressed digest too, hashed once.
+    Paired(Sha256),
+    /// Another algorithm, on its own.
+    Alone(Hasher),
+}
+
+/// A buffer of compressed bytes, `from..to` not hashed yet.
+struct Waiting {
+    buf: Vec<u8>,
+    from: usize,
+    to: usize,
 }
 
 impl HashState {
     fn new(compressed_algorithm: Algorithm) -> Self {
+        let compressed = match compressed_algorithm {
+            Algorithm::Sha256 => CompressedHash::Paired(Sha256::new()),
+            other => CompressedHash::Alone(other.hasher()),
+        };
         HashState {
-            compressed: compressed_algorithm.hasher(),
-            uncompressed: Algorithm::Sha256.hasher(),
-            share: compressed_algorithm == Algorithm::Sha256,
+            compressed,
+            uncompressed: Sha256::new(),
+            waiting: None,
             plain: false,
         }
     }
 
-    /// Hashes one chunk and gives its buffer back.
-    fn absorb(&mut self, chunk: Chunk) -> Vec<u8> {
-        match chunk {
-            Chunk::Compressed(buf, n) => {
-                self.compressed.update(&buf[..n]);
-                buf
+    /// Hashes one chunk, or keeps compressed bytes to hash with the next
+    /// decompressed ones, and gives back every buffer it is done with.
+    fn absorb(&mut self, chunk: Chunk, give_back: &mut impl FnMut(Vec<u8>)) {
+        match (chunk, &mut self.compressed) {
+            (Chunk::Compressed(buf, n), CompressedHash::Alone(hasher)) => {
+                hasher.update(&buf[..n]);
+                give_back(buf);
             }
-            Chunk::Uncompressed(buf, n) => {
+            (Chunk::Compressed(buf, n), CompressedHash::Paired(hasher)) => {
+                if let Some(w) = self.waiting.take() {
+                    hasher.update(&w.buf[w.from..w.to]);
+                    give_back(w.buf);
+                }
+                self.waiting = Some(Waiting {
+                    buf,
+                    from: 0,
+                    to: n,
+                });
+            }
+            (Chunk::Uncompressed(buf, n), CompressedHash::Paired(hasher))
+                if self.waiting.is_some() =>
+            {
+                let w = self.waiting.as_mut().expect("checked just above");
+                let together = (w.to - w.from).min(n);
+                Sha256::update_pair(
+                    hasher,
+                    &w.buf[w.from..w.from + together],
+                    &mut self.uncompressed,
+                    &buf[..together],
+                );
+                self.uncompressed.update(&buf[together..n]);
+                w.from += together;
+                if w.from == w.to {
+                    give_back(std::mem::take(&mut w.buf));
+                    self.waiting = None;
+                }
+                give_back(buf);
+            }
+            (Chunk::Uncompressed(buf, n), _) => {
                 self.uncompressed.update(&buf[..n]);
-                buf
+                give_back(buf);
             }
-            Chunk::Plain(buf, n) => {
+            (Chunk::Plain(buf, n), compressed) => {
                 self.plain = true;
                 self.uncompressed.update(&buf[..n]);
-                if !self.share {
-                    self.compressed.update(&buf[..n]);
+                if let CompressedHash::Alone(hasher) = compressed {
+                    hasher.update(&buf[..n]);
                 }
-                buf
+                give_back(buf);
             }
         }
     }
 
     fn finish(self) -> Hashes {
         let uncompressed = self.uncompressed.finish();
-        let compressed = if self.plain && self.share {
-            uncompressed.clone()
-        } else {
-            self.compressed.finish()
+        let compressed = match self.compressed {
+            CompressedHash::Paired(_) if self.plain => uncompressed.clone(),
+            CompressedHash::Paired(mut hasher) => {
+                if let Some(w) = self.waiting {
+                    hasher.update(&w.buf[w.from..w.to]);
+                }
+                hasher.finish()
+            }
+            CompressedHash::Alone(hasher) => hasher.finish(),
         };
         Hashes {
             compressed,
@@ -215,10 +272,13 @@ pub(super) fn hash_chunks(
     compressed_algorithm: Algorithm,
 ) -> Hashes {
     let mut state = HashState::new(compressed_algorithm);
+    // The decompressing side may be gone already; then buffers are simply
+    // dropped.
+    let mut give_back = |buf| {
+        let _ = free.send(buf);
+    };
     for chunk in chunks {
-        // The decompressing side may be gone already; then the buffer is
-        // simply dropped.
-        let _ = free.send(state.absorb(chunk));
+        state.absorb(chunk, &mut give_back);
     }
     state.finish()
 }
