@@ -4,7 +4,9 @@
 //! second thread (so hashing overlaps decompression: the fastest way
 //! through one layer) or on the spot (when every CPU already has a layer
 //! to decompress, a second thread per layer would only add hand-over
-//! costs). Buffers come from a small pool (at most `BUFFERS` of
+//! costs). Either way, compressed bytes wait in their buffer for the next
+//! decompressed chunk and the two are hashed together (see
+//! [`super::sha256_pair`]). Buffers come from a small pool (at most `BUFFERS` of
 //! `CHUNK_BYTES`), so memory stays constant whatever the layer size.
 
 use std::cell::{Cell, RefCell};
