@@ -33,7 +33,7 @@ impl Client {
     /// Fetches the manifest `reference` names, offering `accept` (every
     /// known type when empty); when it is an index and `platform` is
     /// given, fetches that platform's manifest instead (the best match,
-    /// as [`crate::Manifest::select_platform`] chooses).
+    /// as [`crate::manifest::Manifest::select_platform`] chooses).
     pub async fn resolve(
         &self,
         reference: &Reference,
