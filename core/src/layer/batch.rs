@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::diff_id::compute;
-use super::hashing::Hashing;
+use super::hashing::{Hashing, SpareCpus};
 use super::{DiffIdCache, DiffIdOptions, LayerDigests};
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
@@ -85,7 +85,7 @@ impl<'a> LayerSource<'a> {
         self,
         opts: &DiffIdOptions,
         cancel: &AtomicBool,
-        hashing: Hashing,
+        hashing: Hashing<'_>,
     ) -> Result<LayerDigests> {
         let algorithm = self
             .digest
@@ -175,6 +175,12 @@ fn run_parallel(
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let queue = Mutex::new(work.into_iter());
     let running = AtomicUsize::new(0);
+    // CPUs no worker uses, now or once workers run out of layers: a layer
+    // hashing inline claims one for a hashing thread of its own.
+    let spare = SpareCpus::default();
+    for _ in workers..cpus {
+        spare.add();
+    }
     let done = Mutex::new(Vec::new());
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     let cancel = AtomicBool::new(false);
@@ -188,17 +194,23 @@ fn run_parallel(
                     let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
                     (queue.next(), queue.len())
                 };
-                let Some((index, source)) = next else { return };
+                let Some((index, source)) = next else {
+                    spare.add();
+                    return;
+                };
                 // Layers that will run side by side from now on: when they
                 // fill the CPUs, a hashing thread per layer only adds
-                // hand-over costs. The last layer gets one anyway: it soon
-                // runs alone, with CPUs freed by the others.
+                // hand-over costs, so they hash inline until a CPU frees
+                // up (a worker runs out of layers); the first layer to see
+                // it takes it for a hashing thread.
                 let side_by_side =
                     (running.fetch_add(1, Ordering::Relaxed) + 1 + waiting).min(workers);
-                let hashing = if 2 * side_by_side <= cpus || waiting == 0 {
+                let hashing = if 2 * side_by_side <= cpus {
                     Hashing::OwnThread
                 } else {
-                    Hashing::Inline
+                    Hashing::Inline {
+                        spare: Some(&spare),
+                    }
                 };
                 let result = source.compute(opts, &cancel, hashing);
                 running.fetch_sub(1, Ordering::Relaxed);

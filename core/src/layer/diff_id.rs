@@ -6,6 +6,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 
+#[cfg(test)]
+use super::hashing::SpareCpus;
 use super::hashing::{self, Hashing, Link, BUFFERS};
 use super::pipeline;
 use super::Compression;
@@ -31,8 +33,9 @@ pub struct DiffIdOptions {
     /// Most layers decompressed at once by [`super::diff_ids`] (default:
     /// the number of CPUs). Zero counts as one. While there are CPUs to
     /// spare, a layer hashes on a second thread, overlapping
-    /// decompression; when the layers fill the CPUs, each hashes on its
-    /// own thread.
+    /// decompression; when the layers fill the CPUs, each hashes on the
+    /// thread that decompresses it, until CPUs free up near the end and
+    /// the layers still running take them for hashing threads.
     pub parallelism: usize,
 }
 
@@ -140,8 +143,8 @@ pub(super) fn compute<R: Read>(
 ) -> Result<LayerDigests> {
     let limit = opts.max_uncompressed_bytes;
     let (decoded, hashes) = match hashing {
-        Hashing::Inline => {
-            let link = Link::inline(algorithm, cancel);
+        Hashing::Inline { spare } => {
+            let link = Link::inline(algorithm, spare, cancel);
             let decoded = pipeline::decode(reader, &link, name, limit)?;
             (decoded, link.into_hashes())
         }
@@ -190,7 +193,14 @@ mod tests {
         let opts = DiffIdOptions::default();
         for blob in [&plain, &gz] {
             for algorithm in [Algorithm::Sha256, Algorithm::Sha512] {
-                let inline = compute(&blob[..], "t", algorithm, &opts, None, Hashing::Inline)?;
+                let inline = compute(
+                    &blob[..],
+                    "t",
+                    algorithm,
+                    &opts,
+                    None,
+                    Hashing::Inline { spare: None },
+                )?;
                 let threaded = compute(&blob[..], "t", algorithm, &opts, None, Hashing::OwnThread)?;
                 assert_eq!(inline, threaded);
                 assert_eq!(inline.diff_id, Digest::sha256(&plain));
@@ -204,9 +214,72 @@ mod tests {
             Algorithm::Sha256,
             &small,
             None,
-            Hashing::Inline,
+            Hashing::Inline { spare: None },
         );
         assert_eq!(err.map_err(|e| e.code()), Err("LIMIT_EXCEEDED"));
+        Ok(())
+    }
+
+    /// A reader that frees a CPU once `at` bytes have been read.
+    struct FreesACpu<'s, R> {
+        inner: R,
+        read: usize,
+        at: usize,
+        spare: &'s SpareCpus,
+    }
+
+    impl<R: Read> Read for FreesACpu<'_, R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            if self.read <= self.at && self.at < self.read + n {
+                self.spare.add();
+            }
+            self.read += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn inline_hashing_moves_to_a_freed_cpu_at_any_point() -> Result<()> {
+        use std::io::Write;
+        // Barely compressible, so that the blob spans many buffers.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let plain: Vec<u8> = (0..3_000_000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if i % 3 == 0 {
+                    b'a'
+                } else {
+                    x as u8
+                }
+            })
+            .collect();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&plain).map_err(|e| Error::io("gzip", e))?;
+        let gz = gz.finish().map_err(|e| Error::io("gzip", e))?;
+        let opts = DiffIdOptions::default();
+        for blob in [&plain, &gz] {
+            for at in [0, 300_000, blob.len() / 2, blob.len() - 1, usize::MAX] {
+                let spare = SpareCpus::default();
+                let reader = FreesACpu {
+                    inner: &blob[..],
+                    read: 0,
+                    at,
+                    spare: &spare,
+                };
+                let hashing = Hashing::Inline {
+                    spare: Some(&spare),
+                };
+                let found = compute(reader, "t", Algorithm::Sha256, &opts, None, hashing)?;
+                assert_eq!(found.diff_id, Digest::sha256(&plain), "at {at}");
+                assert_eq!(found.compressed, Digest::sha256(blob), "at {at}");
+                // Every read is followed by a chunk handed over, which
+                // takes the CPU freed (`usize::MAX`: none is).
+                assert_eq!(spare.idle(), 0, "at {at}");
+            }
+        }
         Ok(())
     }
 }

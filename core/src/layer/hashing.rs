@@ -11,8 +11,9 @@
 
 use std::cell::{Cell, RefCell};
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, SyncSender};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::thread::JoinHandle;
 
 use super::sha256_pair::Sha256;
 use crate::digest::{Algorithm, Digest, Hasher};
@@ -35,29 +36,83 @@ pub(super) enum Chunk {
 }
 
 /// Where the hashing happens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Hashing {
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Hashing<'a> {
     /// On a thread of its own, overlapping decompression.
     OwnThread,
-    /// On the decompressing thread, chunk by chunk.
-    Inline,
+    /// On the decompressing thread, chunk by chunk, until a CPU of
+    /// `spare` frees up: then on a thread of its own.
+    Inline { spare: Option<&'a SpareCpus> },
+}
+
+/// CPUs left idle by the threads of a batch that ran out of layers. A
+/// layer hashing inline claims one to move its hashing onto a thread of
+/// its own, which then overlaps its decompression.
+#[derive(Debug, Default)]
+pub(super) struct SpareCpus(AtomicUsize);
+
+impl SpareCpus {
+    /// One more CPU is idle.
+    pub(super) fn add(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many CPUs are idle.
+    #[cfg(test)]
+    pub(super) fn idle(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Takes an idle CPU, if there is one.
+    fn claim(&self) -> bool {
+        self.0.load(Ordering::Relaxed) > 0
+            && self
+                .0
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                .is_ok()
+    }
 }
 
 /// How filled buffers reach the hashes and come back.
-enum Handoff {
+enum Handoff<'a> {
     Thread {
         to_hasher: SyncSender<Chunk>,
         free: Receiver<Vec<u8>>,
+        /// A thread the link started itself, when a CPU freed up.
+        hasher: Option<JoinHandle<Hashes>>,
     },
     Inline {
-        hashes: Box<RefCell<HashState>>,
-        free: RefCell<Vec<Vec<u8>>>,
+        hashes: Box<HashState>,
+        free: Vec<Vec<u8>>,
+        spare: Option<&'a SpareCpus>,
     },
+}
+
+impl Handoff<'_> {
+    /// Moves inline hashing, state and spare buffers, onto a new thread.
+    fn move_to_thread(&mut self) {
+        let Handoff::Inline { hashes, free, .. } = self else {
+            return;
+        };
+        let (to_hasher, chunks) = mpsc::sync_channel(BUFFERS);
+        let (give_back, free_rx) = mpsc::channel();
+        for buf in free.drain(..) {
+            // Cannot fail: the receiver is right here.
+            let _ = give_back.send(buf);
+        }
+        let state = std::mem::take(hashes);
+        let hasher = std::thread::spawn(move || state.hash_chunks(chunks, give_back));
+        *self = Handoff::Thread {
+            to_hasher,
+            free: free_rx,
+            hasher: Some(hasher),
+        };
+    }
 }
 
 /// The decompressing side's end of the buffer exchange.
 pub(super) struct Link<'a> {
-    handoff: Handoff,
+    handoff: RefCell<Handoff<'a>>,
     allocated: Cell<usize>,
     cancel: Option<&'a AtomicBool>,
 }
@@ -69,41 +124,66 @@ impl<'a> Link<'a> {
         free: Receiver<Vec<u8>>,
         cancel: Option<&'a AtomicBool>,
     ) -> Self {
-        Self::with(Handoff::Thread { to_hasher, free }, cancel)
+        let hasher = None;
+        Self::with(
+            Handoff::Thread {
+                to_hasher,
+                free,
+                hasher,
+            },
+            cancel,
+        )
     }
 
-    /// Hashes chunks as they are handed over; see [`Link::into_hashes`].
-    pub(super) fn inline(compressed_algorithm: Algorithm, cancel: Option<&'a AtomicBool>) -> Self {
+    /// Hashes chunks as they are handed over, or on a thread of its own
+    /// once it can claim a CPU of `spare`; see [`Link::into_hashes`].
+    pub(super) fn inline(
+        compressed_algorithm: Algorithm,
+        spare: Option<&'a SpareCpus>,
+        cancel: Option<&'a AtomicBool>,
+    ) -> Self {
         let handoff = Handoff::Inline {
-            hashes: Box::new(RefCell::new(HashState::new(compressed_algorithm))),
-            free: RefCell::new(Vec::new()),
+            hashes: Box::new(HashState::new(compressed_algorithm)),
+            free: Vec::new(),
+            spare,
         };
         Self::with(handoff, cancel)
     }
 
-    fn with(handoff: Handoff, cancel: Option<&'a AtomicBool>) -> Self {
+    fn with(handoff: Handoff<'a>, cancel: Option<&'a AtomicBool>) -> Self {
         Link {
-            handoff,
+            handoff: RefCell::new(handoff),
             allocated: Cell::new(0),
             cancel,
         }
     }
 
-    /// The digests of an inline link; `None` for a threaded one (its
-    /// hashing thread has them).
+    /// The digests of an inline link, including one that moved its
+    /// hashing to a thread; `None` for a link made by
+    /// [`Link::threaded`] (the caller's hashing thread has them).
     pub(super) fn into_hashes(self) -> Option<Hashes> {
-        match self.handoff {
-            Handoff::Inline { hashes, .. } => Some(hashes.into_inner().finish()),
-            Handoff::Thread { .. } => None,
+        match self.handoff.into_inner() {
+            Handoff::Inline { hashes, .. } => Some(hashes.finish()),
+            Handoff::Thread {
+                to_hasher,
+                hasher: Some(hasher),
+                ..
+            } => {
+                // Closing the channel ends the thread.
+                drop(to_hasher);
+                hasher.join().ok()
+            }
+            Handoff::Thread { hasher: None, .. } => None,
         }
     }
 
     /// A free buffer: a returned one, a new one while fewer than
     /// [`BUFFERS`] exist, or else the next one the hasher gives back.
     pub(super) fn take(&self) -> io::Result<Vec<u8>> {
-        let returned = match &self.handoff {
+        let mut handoff = self.handoff.borrow_mut();
+        let returned = match &mut *handoff {
             Handoff::Thread { free, .. } => free.try_recv().ok(),
-            Handoff::Inline { free, .. } => free.borrow_mut().pop(),
+            Handoff::Inline { free, .. } => free.pop(),
         };
         if let Some(buf) = returned {
             return Ok(buf);
@@ -112,7 +192,7 @@ impl<'a> Link<'a> {
             self.allocated.set(self.allocated.get() + 1);
             return Ok(vec![0; CHUNK_BYTES]);
         }
-        match &self.handoff {
+        match &*handoff {
             Handoff::Thread { free, .. } => free.recv().map_err(|_| hasher_gone()),
             // Inline, every buffer is back as soon as it is hashed, but
             // for one of compressed bytes waiting to be paired.
@@ -121,11 +201,19 @@ impl<'a> Link<'a> {
     }
 
     pub(super) fn send(&self, chunk: Chunk) -> io::Result<()> {
-        match &self.handoff {
+        let mut handoff = self.handoff.borrow_mut();
+        if let Handoff::Inline {
+            spare: Some(spare), ..
+        } = &*handoff
+        {
+            if spare.claim() {
+                handoff.move_to_thread();
+            }
+        }
+        match &mut *handoff {
             Handoff::Thread { to_hasher, .. } => to_hasher.send(chunk).map_err(|_| hasher_gone()),
-            Handoff::Inline { hashes, free } => {
-                let mut free = free.borrow_mut();
-                hashes.borrow_mut().absorb(chunk, &mut |buf| free.push(buf));
+            Handoff::Inline { hashes, free, .. } => {
+                hashes.absorb(chunk, &mut |buf| free.push(buf));
                 Ok(())
             }
         }
@@ -178,6 +266,12 @@ struct Waiting {
     buf: Vec<u8>,
     from: usize,
     to: usize,
+}
+
+impl Default for HashState {
+    fn default() -> Self {
+        HashState::new(Algorithm::Sha256)
+    }
 }
 
 impl HashState {
@@ -247,6 +341,20 @@ impl HashState {
         }
     }
 
+    /// Hashes every chunk `chunks` brings, giving each buffer back
+    /// through `free`, until the sender is dropped.
+    fn hash_chunks(mut self, chunks: Receiver<Chunk>, free: Sender<Vec<u8>>) -> Hashes {
+        // The decompressing side may be gone already; then buffers are
+        // simply dropped.
+        let mut give_back = |buf| {
+            let _ = free.send(buf);
+        };
+        for chunk in chunks {
+            self.absorb(chunk, &mut give_back);
+        }
+        self.finish()
+    }
+
     fn finish(self) -> Hashes {
         let uncompressed = self.uncompressed.finish();
         let compressed = match self.compressed {
@@ -273,14 +381,5 @@ pub(super) fn hash_chunks(
     free: Sender<Vec<u8>>,
     compressed_algorithm: Algorithm,
 ) -> Hashes {
-    let mut state = HashState::new(compressed_algorithm);
-    // The decompressing side may be gone already; then buffers are simply
-    // dropped.
-    let mut give_back = |buf| {
-        let _ = free.send(buf);
-    };
-    for chunk in chunks {
-        state.absorb(chunk, &mut give_back);
-    }
-    state.finish()
+    HashState::new(compressed_algorithm).hash_chunks(chunks, free)
 }
