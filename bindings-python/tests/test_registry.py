@@ -274,6 +274,36 @@ def test_aio_calls_run_concurrently(registry: str) -> None:
     asyncio.run(main())
 
 
+def test_aio_methods_are_coroutines(registry: str) -> None:
+    sync_methods = {n for n in dir(tranship.Registry) if not n.startswith("_")}
+    aio_methods = {n for n in dir(tranship.aio.Registry) if not n.startswith("_")}
+    assert aio_methods == sync_methods
+    assert all(inspect.iscoroutinefunction(getattr(tranship.aio.Registry, n)) for n in aio_methods)
+    r = tranship.aio.Registry()
+    base = f"{registry}/{unique('coroutines')}"
+    image = Image(40, [1000])
+    # A coroutine made outside any event loop, handed to asyncio.run.
+    pushed = asyncio.run(r.push_blob(base, image.config))
+    assert pushed.digest == sha256(image.config)
+
+    async def main() -> None:
+        tasks = [asyncio.create_task(r.push_blob(base, b)) for b in image.layers]
+        assert [t.digest for t in await asyncio.gather(*tasks)] == [sha256(b) for b in image.layers]
+        await r.put_manifest(f"{base}:v1", image.manifest)
+        # A task cancelled once its request is under way leaves the client
+        # usable.
+        slow = asyncio.create_task(r.get_manifest(f"{base}:v1"))
+        await asyncio.sleep(0)
+        slow.cancel()
+        try:
+            await slow
+        except asyncio.CancelledError:
+            pass
+        assert await asyncio.wait_for(r.tags(base), timeout=30) == ["v1"]
+
+    asyncio.run(main())
+
+
 def test_aio_errors_reject_the_future(registry: str) -> None:
     async def main() -> None:
         r = tranship.aio.Registry()
