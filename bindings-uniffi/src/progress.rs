@@ -1,5 +1,7 @@
 //! A Kotlin or Swift listener as the core's progress sink.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tranship::progress::{Progress, ProgressEvent as CoreEvent};
@@ -34,22 +36,41 @@ impl From<&CoreEvent> for ProgressEvent {
 
 /// Receives the progress events of one transfer, implemented in Kotlin
 /// or Swift. It is called on the thread moving the bytes, often: keep it
-/// cheap, and hand the event to the UI thread if it updates a UI.
+/// cheap, and hand the event to the UI thread if it updates a UI. An
+/// exception it throws cannot stop the transfer: it is reported once on
+/// stderr and the listener is not called again for that operation.
 #[uniffi::export(with_foreign)]
 pub trait ProgressListener: Send + Sync {
     /// Receives one event.
     fn on_event(&self, event: ProgressEvent);
 }
 
-struct Listener(Arc<dyn ProgressListener>);
+struct Listener {
+    listener: Arc<dyn ProgressListener>,
+    failed: AtomicBool,
+}
 
 impl Progress for Listener {
     fn on_event(&self, event: &CoreEvent) {
-        self.0.on_event(event.into());
+        if self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        // uniffi turns an exception the listener throws into a panic once
+        // the call is back in Rust (its message goes to stderr); stopping
+        // it here keeps the transfer, and the client's state, intact.
+        let called = catch_unwind(AssertUnwindSafe(|| self.listener.on_event(event.into())));
+        if called.is_err() {
+            self.failed.store(true, Ordering::Relaxed);
+        }
     }
 }
 
 /// The core's sink for an optional listener.
 pub fn sink(listener: Option<Arc<dyn ProgressListener>>) -> Option<Arc<dyn Progress>> {
-    listener.map(|l| Arc::new(Listener(l)) as Arc<dyn Progress>)
+    listener.map(|listener| {
+        Arc::new(Listener {
+            listener,
+            failed: AtomicBool::new(false),
+        }) as Arc<dyn Progress>
+    })
 }

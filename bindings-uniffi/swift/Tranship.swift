@@ -857,7 +857,9 @@ public func FfiConverterTypeManifest_lower(_ value: Manifest) -> UInt64 {
 /**
  * Receives the progress events of one transfer, implemented in Kotlin
  * or Swift. It is called on the thread moving the bytes, often: keep it
- * cheap, and hand the event to the UI thread if it updates a UI.
+ * cheap, and hand the event to the UI thread if it updates a UI. An
+ * exception it throws cannot stop the transfer: it is reported once on
+ * stderr and the listener is not called again for that operation.
  */
 public protocol ProgressListener: AnyObject, Sendable {
     
@@ -870,7 +872,9 @@ public protocol ProgressListener: AnyObject, Sendable {
 /**
  * Receives the progress events of one transfer, implemented in Kotlin
  * or Swift. It is called on the thread moving the bytes, often: keep it
- * cheap, and hand the event to the UI thread if it updates a UI.
+ * cheap, and hand the event to the UI thread if it updates a UI. An
+ * exception it throws cannot stop the transfer: it is reported once on
+ * stderr and the listener is not called again for that operation.
  */
 open class ProgressListenerImpl: ProgressListener, @unchecked Sendable {
     fileprivate let handle: UInt64

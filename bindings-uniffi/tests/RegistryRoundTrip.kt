@@ -17,15 +17,18 @@ import dev.tranship.Registry
 import dev.tranship.RegistryOptions
 import dev.tranship.TranshipException
 import dev.tranship.parseManifest
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import java.io.File
 import java.nio.file.Files
 import java.security.MessageDigest
 import java.util.Base64
 import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.random.Random
 import kotlin.system.exitProcess
 
@@ -242,6 +245,33 @@ private suspend fun concurrentCalls(host: String) = coroutineScope {
     check(fetched == digests)
 }
 
+/** A listener that throws on every event it is given. */
+private class Thrower : ProgressListener {
+    val calls = AtomicInteger()
+    override fun onEvent(event: ProgressEvent) {
+        calls.incrementAndGet()
+        throw IllegalStateException("this listener always fails")
+    }
+}
+
+private suspend fun cancellationAndFailingListener(host: String) = coroutineScope {
+    val registry = Registry(RegistryOptions())
+    val repo = "$host/${uniqueRepo("cancel")}"
+    // Cancelled while its 64 MiB upload runs: the coroutine ends at once.
+    val upload = async { registry.pushBlob(repo, Random(11).nextBytes(64 shl 20)) }
+    delay(20)
+    upload.cancel()
+    check(runCatching { upload.await() }.exceptionOrNull() is CancellationException)
+    // A listener that throws neither fails the transfer nor is called again.
+    val data = Random(12).nextBytes(1000)
+    val thrower = Thrower()
+    val pushed = registry.pushBlob(repo, data, progress = thrower)
+    check(pushed.digest == sha256(data)) { "pushed: $pushed" }
+    check(thrower.calls.get() == 1) { "calls: ${thrower.calls.get()}" }
+    // The client still works.
+    check(registry.getBlob(repo, pushed.digest).contentEquals(data))
+}
+
 fun main() = runBlocking {
     val names = listOf(
         "TRANSHIP_TEST_REGISTRY",
@@ -266,6 +296,7 @@ fun main() = runBlocking {
         "referrers through the tag schema" to { referrersByTag(host) },
         "the auth registry: anonymous, credentials, authfile" to { authRegistry(authHost, user, password) },
         "calls run concurrently" to { concurrentCalls(host) },
+        "a cancelled call and a throwing listener" to { cancellationAndFailingListener(host) },
     )
     var failed = 0
     for ((name, body) in checks) {

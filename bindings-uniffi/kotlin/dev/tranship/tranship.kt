@@ -1967,7 +1967,9 @@ public object FfiConverterTypeManifest: FfiConverter<Manifest, Long> {
 /**
  * Receives the progress events of one transfer, implemented in Kotlin
  * or Swift. It is called on the thread moving the bytes, often: keep it
- * cheap, and hand the event to the UI thread if it updates a UI.
+ * cheap, and hand the event to the UI thread if it updates a UI. An
+ * exception it throws cannot stop the transfer: it is reported once on
+ * stderr and the listener is not called again for that operation.
  */
 public interface ProgressListener {
     
@@ -1982,7 +1984,9 @@ public interface ProgressListener {
 /**
  * Receives the progress events of one transfer, implemented in Kotlin
  * or Swift. It is called on the thread moving the bytes, often: keep it
- * cheap, and hand the event to the UI thread if it updates a UI.
+ * cheap, and hand the event to the UI thread if it updates a UI. An
+ * exception it throws cannot stop the transfer: it is reported once on
+ * stderr and the listener is not called again for that operation.
  */
 open class ProgressListenerImpl: Disposable, AutoCloseable, ProgressListener
 {
