@@ -8,6 +8,7 @@
 //! on it.
 
 use std::future::Future;
+use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -20,8 +21,14 @@ pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
     pyo3_async_runtimes::tokio::get_runtime()
 }
 
+/// How often a blocking call looks for a signal (Ctrl-C) to handle.
+const SIGNAL_CHECKS: Duration = Duration::from_millis(50);
+
 /// Runs `call` to completion on the runtime with the GIL released, so
 /// other Python threads run meanwhile; core errors become exceptions.
+/// Signals are handled while it waits: when a handler raises (Ctrl-C's
+/// `KeyboardInterrupt`), the call is dropped, which cancels its requests
+/// and removes any partial download, and the exception propagates.
 pub(crate) fn blocking<T>(
     py: Python<'_>,
     call: impl Future<Output = tranship::Result<T>> + Send + 'static,
@@ -36,7 +43,19 @@ where
             "a blocking tranship.Registry call cannot be made from a progress callback",
         ));
     }
-    let value = py.detach(|| runtime().block_on(call)).map_err(to_py)?;
+    let value = py.detach(|| {
+        runtime().block_on(async {
+            tokio::pin!(call);
+            loop {
+                tokio::select! {
+                    done = &mut call => return done.map_err(to_py),
+                    () = tokio::time::sleep(SIGNAL_CHECKS) => {
+                        Python::attach(|py| py.check_signals())?;
+                    }
+                }
+            }
+        })
+    })?;
     value.into_py_any(py)
 }
 
