@@ -84,23 +84,23 @@ export declare class Registry {
    */
   getManifest(reference: string, options?: GetManifestOptions | undefined | null): Promise<FetchedManifest>
   /** The manifest's digest, media type and size, from a HEAD request. */
-  headManifest(reference: string): Promise<ManifestHead>
+  headManifest(reference: string, options?: CallOptions | undefined | null): Promise<ManifestHead>
   /** The digest of the manifest `reference` names, checked to exist. */
-  manifestDigest(reference: string): Promise<string>
+  manifestDigest(reference: string, options?: CallOptions | undefined | null): Promise<string>
   /**
    * Uploads `manifest`'s exact bytes under the reference's tag (or
    * digest); resolves with the digest.
    */
-  putManifest(reference: string, manifest: Manifest): Promise<string>
+  putManifest(reference: string, manifest: Manifest, options?: CallOptions | undefined | null): Promise<string>
   /**
    * Deletes the manifest (a tag is resolved to its digest first);
    * resolves with the deleted digest.
    */
-  deleteManifest(reference: string): Promise<string>
+  deleteManifest(reference: string, options?: CallOptions | undefined | null): Promise<string>
   /** The blob's size when the repository has it, else `null`. */
-  blobExists(reference: string, digest: string): Promise<number | null>
+  blobExists(reference: string, digest: string, options?: CallOptions | undefined | null): Promise<number | null>
   /** The blob's bytes, verified against its digest. */
-  getBlob(reference: string, digest: string): Promise<Buffer>
+  getBlob(reference: string, digest: string, options?: CallOptions | undefined | null): Promise<Buffer>
   /**
    * Downloads the blob to `path`: verified, written under a temporary
    * name and renamed when complete (a dropped connection is resumed
@@ -118,15 +118,24 @@ export declare class Registry {
    */
   pushBlobFile(reference: string, path: string, options?: PushBlobOptions | undefined | null): Promise<PushedBlob>
   /** The repository's tags, every page. */
-  tags(reference: string): Promise<Array<string>>
+  tags(reference: string, options?: CallOptions | undefined | null): Promise<Array<string>>
   /** The registry's repositories (`host[:port]`), every page. */
-  catalog(host: string): Promise<Array<string>>
+  catalog(host: string, options?: CallOptions | undefined | null): Promise<Array<string>>
   /**
    * The manifests whose subject is `subjectDigest`, optionally only
    * those of `artifactType` (the referrers API, or the tag schema's
    * `sha256-<hex>` index when the registry has no such API).
    */
-  referrers(reference: string, subjectDigest: string, artifactType?: string | undefined | null): Promise<Array<Descriptor>>
+  referrers(reference: string, subjectDigest: string, artifactType?: string | undefined | null, options?: CallOptions | undefined | null): Promise<Array<Descriptor>>
+}
+
+/** Options every registry call takes. */
+export interface CallOptions {
+  /**
+   * Aborting it cancels the call; the Promise rejects with its
+   * `reason`.
+   */
+  signal?: AbortSignal
 }
 
 /** What a conversion changed and lost. */
@@ -247,6 +256,11 @@ export interface GetManifestOptions {
    * (`os/arch[/variant]`) instead.
    */
   platform?: string
+  /**
+   * Aborting it cancels the call; the Promise rejects with its
+   * `reason`.
+   */
+  signal?: AbortSignal
 }
 
 /** An entry of an index or list. */
@@ -455,6 +469,11 @@ export interface PushBlobOptions {
   mountFrom?: Array<string>
   /** Called with each `ProgressEvent` of the transfer. */
   progress?: (event: ProgressEvent) => void
+  /**
+   * Aborting it cancels the call (a partial download is removed); the
+   * Promise rejects with its `reason`.
+   */
+  signal?: AbortSignal
 }
 
 /** A blob the repository now has. */
@@ -571,4 +590,9 @@ export interface Signer {
 export interface TransferOptions {
   /** Called with each `ProgressEvent` of the transfer. */
   progress?: (event: ProgressEvent) => void
+  /**
+   * Aborting it cancels the call (a partial download is removed); the
+   * Promise rejects with its `reason`.
+   */
+  signal?: AbortSignal
 }

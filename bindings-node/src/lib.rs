@@ -5,6 +5,7 @@
 //! calls the core, and converts the result (or the error, see [`error`])
 //! back. Names are camelCase on the JavaScript side.
 
+pub mod abort;
 pub mod background;
 pub mod convert;
 pub mod digest;

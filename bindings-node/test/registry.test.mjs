@@ -9,7 +9,8 @@
 // concurrently.
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { getEventListeners } from 'node:events'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -312,4 +313,44 @@ registryTest('calls run concurrently (Promise.all)', [OPEN], async () => {
   assert.deepEqual(fetched.map((f) => f.digest), digests)
   const blobs = await Promise.all(images.map((img, i) => registry.getBlob(refs[i], sha256(img.layers[1]))))
   blobs.forEach((b, i) => assert.deepEqual(b, images[i].layers[1]))
+})
+
+registryTest('an AbortSignal cancels a call and the client goes on', [OPEN], async () => {
+  const host = process.env[OPEN]
+  const registry = new Registry()
+  const repo = `${host}/${uniqueRepo('abort')}`
+  const small = randomBytes(1000)
+  await registry.pushBlob(repo, small)
+
+  // Already aborted: the call rejects with the signal's reason.
+  await assert.rejects(registry.tags(repo, { signal: AbortSignal.abort() }), { name: 'AbortError' })
+  const stop = new Error('stop')
+  await assert.rejects(registry.blobExists(repo, sha256(small), { signal: AbortSignal.abort(stop) }), stop)
+
+  // Aborted while a 64 MiB upload runs; then while a download to a file runs.
+  const big = randomBytes(64 << 20)
+  const upload = new AbortController()
+  const pushing = registry.pushBlob(repo, big, { signal: upload.signal })
+  setTimeout(() => upload.abort(), 20)
+  await assert.rejects(pushing, { name: 'AbortError' })
+  const pushed = await registry.pushBlob(repo, big)
+  const download = new AbortController()
+  const path = join(WORK, 'aborted-download')
+  const getting = registry.getBlobToFile(repo, pushed.digest, path, { signal: download.signal })
+  setTimeout(() => download.abort(), 10)
+  await assert.rejects(getting, { name: 'AbortError' })
+  // The temporary file goes when the dropped download is cleaned up.
+  const leftovers = () => readdirSync(WORK).filter((n) => n.includes('aborted-download'))
+  for (let i = 0; i < 50 && leftovers().length > 0; i++) await new Promise((r) => setTimeout(r, 20))
+  assert.deepEqual(leftovers(), [], 'an aborted download leaves no file')
+
+  // A signal that never fires, shared by many calls, changes nothing.
+  const quiet = new AbortController()
+  const sizes = await Promise.all(
+    Array.from({ length: 8 }, () => registry.blobExists(repo, sha256(small), { signal: quiet.signal })),
+  )
+  assert.deepEqual(sizes, Array(8).fill(small.length))
+  assert.equal(getEventListeners(quiet.signal, 'abort').length, 0, 'each call removes its listener')
+  quiet.abort()
+  assert.equal(await registry.blobExists(repo, sha256(small)), small.length)
 })

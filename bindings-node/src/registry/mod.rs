@@ -16,7 +16,9 @@ use napi_derive::napi;
 use tranship::registry::{parse_address, registry_host, BlobSource, Client, ClientSettings};
 use tranship::{Digest, MediaType, Platform, Reference};
 
-pub use options::{GetManifestOptions, Login, PushBlobOptions, RegistryOptions, TransferOptions};
+pub use options::{
+    CallOptions, GetManifestOptions, Login, PushBlobOptions, RegistryOptions, TransferOptions,
+};
 pub use results::{Descriptor, FetchedManifest, ManifestHead, PushedBlob};
 
 use crate::background::promise;
@@ -70,7 +72,8 @@ impl Registry {
         options: Option<GetManifestOptions>,
     ) -> napi::Result<PromiseRaw<'env, FetchedManifest>> {
         let client = self.0.clone();
-        let options = options.unwrap_or_default();
+        let mut options = options.unwrap_or_default();
+        let signal = options.signal.take();
         let work = async move {
             let reference = parse_address(&reference)?;
             let accept: Vec<MediaType> = options
@@ -83,7 +86,7 @@ impl Registry {
                 options.platform.as_deref().map(str::parse).transpose()?;
             client.resolve(&reference, &accept, platform.as_ref()).await
         };
-        promise(env, work, FetchedManifest::from)
+        promise(env, signal, work, FetchedManifest::from)
     }
 
     /// The manifest's digest, media type and size, from a HEAD request.
@@ -92,10 +95,12 @@ impl Registry {
         &self,
         env: &'env Env,
         reference: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, ManifestHead>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move { client.head_manifest(&parse_address(&reference)?, &[]).await };
-        promise(env, work, ManifestHead::from)
+        promise(env, signal, work, ManifestHead::from)
     }
 
     /// The digest of the manifest `reference` names, checked to exist.
@@ -104,14 +109,16 @@ impl Registry {
         &self,
         env: &'env Env,
         reference: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move {
             client
                 .manifest_digest(&parse_address(&reference)?, &[])
                 .await
         };
-        promise(env, work, |d| d.to_string())
+        promise(env, signal, work, |d| d.to_string())
     }
 
     /// Uploads `manifest`'s exact bytes under the reference's tag (or
@@ -122,7 +129,9 @@ impl Registry {
         env: &'env Env,
         reference: String,
         manifest: &Manifest,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let manifest = manifest.core().clone();
         let work = async move {
@@ -130,7 +139,7 @@ impl Registry {
                 .put_manifest(&parse_address(&reference)?, &manifest)
                 .await
         };
-        promise(env, work, |d| d.to_string())
+        promise(env, signal, work, |d| d.to_string())
     }
 
     /// Deletes the manifest (a tag is resolved to its digest first);
@@ -140,10 +149,12 @@ impl Registry {
         &self,
         env: &'env Env,
         reference: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, String>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move { client.delete_manifest(&parse_address(&reference)?).await };
-        promise(env, work, |d| d.to_string())
+        promise(env, signal, work, |d| d.to_string())
     }
 
     /// The blob's size when the repository has it, else `null`.
@@ -153,13 +164,15 @@ impl Registry {
         env: &'env Env,
         reference: String,
         digest: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, Option<f64>>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move {
             let (reference, blob) = (parse_address(&reference)?, self::digest(&digest)?);
             client.blob_exists(&reference, &blob).await
         };
-        promise(env, work, |size| size.map(|s| s as f64))
+        promise(env, signal, work, |size| size.map(|s| s as f64))
     }
 
     /// The blob's bytes, verified against its digest.
@@ -169,14 +182,16 @@ impl Registry {
         env: &'env Env,
         reference: String,
         digest: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, napi::bindgen_prelude::Buffer>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move {
             let (reference, blob) = (parse_address(&reference)?, self::digest(&digest)?);
             // The caller asked for the bytes in memory: no cap beyond that.
             client.get_blob_bytes(&reference, &blob, u64::MAX).await
         };
-        promise(env, work, napi::bindgen_prelude::Buffer::from)
+        promise(env, signal, work, napi::bindgen_prelude::Buffer::from)
     }
 
     /// Downloads the blob to `path`: verified, written under a temporary
@@ -191,7 +206,8 @@ impl Registry {
         path: String,
         options: Option<TransferOptions>,
     ) -> napi::Result<PromiseRaw<'env, ()>> {
-        let progress = Sink::new(options.and_then(|o| o.progress));
+        let options = options.unwrap_or_default();
+        let (progress, signal) = (Sink::new(options.progress), options.signal);
         let client = self.0.with_progress(progress.sink.clone());
         let work = async move {
             let result = async {
@@ -205,7 +221,7 @@ impl Registry {
             progress.delivered().await;
             result.map(|_| ())
         };
-        promise(env, work, |()| ())
+        promise(env, signal, work, |()| ())
     }
 
     /// Makes sure the repository has the blob `data`: it existed, was
@@ -252,10 +268,12 @@ impl Registry {
         &self,
         env: &'env Env,
         reference: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, Vec<String>>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move { client.list_tags(&parse_address(&reference)?).await };
-        promise(env, work, |tags| tags)
+        promise(env, signal, work, |tags| tags)
     }
 
     /// The registry's repositories (`host[:port]`), every page.
@@ -264,10 +282,12 @@ impl Registry {
         &self,
         env: &'env Env,
         host: String,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, Vec<String>>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move { client.catalog(&registry_host(&host)).await };
-        promise(env, work, |repositories| repositories)
+        promise(env, signal, work, |repositories| repositories)
     }
 
     /// The manifests whose subject is `subjectDigest`, optionally only
@@ -280,7 +300,9 @@ impl Registry {
         reference: String,
         subject_digest: String,
         artifact_type: Option<String>,
+        options: Option<CallOptions>,
     ) -> napi::Result<PromiseRaw<'env, Vec<Descriptor>>> {
+        let signal = options.and_then(|o| o.signal);
         let client = self.0.clone();
         let work = async move {
             let (reference, subject) = (parse_address(&reference)?, digest(&subject_digest)?);
@@ -288,7 +310,7 @@ impl Registry {
                 .referrers(&reference, &subject, artifact_type.as_deref())
                 .await
         };
-        promise(env, work, |found| {
+        promise(env, signal, work, |found| {
             found.into_iter().map(Descriptor::from).collect::<Vec<_>>()
         })
     }
@@ -303,7 +325,7 @@ fn push<'env>(
     options: Option<PushBlobOptions>,
 ) -> napi::Result<PromiseRaw<'env, PushedBlob>> {
     let options = options.unwrap_or_default();
-    let progress = Sink::new(options.progress);
+    let (progress, signal) = (Sink::new(options.progress), options.signal);
     let client = client.with_progress(progress.sink.clone());
     let (given, mount_from) = (options.digest, options.mount_from.unwrap_or_default());
     let work = async move {
@@ -320,5 +342,5 @@ fn push<'env>(
         progress.delivered().await;
         result
     };
-    promise(env, work, PushedBlob::from)
+    promise(env, signal, work, PushedBlob::from)
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use napi_derive::napi;
 use tranship::registry::{ClientSettings, Credential};
 
+use crate::abort::Signal;
 use crate::progress::ProgressCallback;
 
 /// A username and password for one registry (HTTP Basic, or exchanged
@@ -73,7 +74,7 @@ impl From<RegistryOptions> for ClientSettings {
 }
 
 /// What `getManifest` may be told.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 #[derive(Default)]
 pub struct GetManifestOptions {
     /// Media types to offer (every known manifest type when left out).
@@ -81,6 +82,10 @@ pub struct GetManifestOptions {
     /// When the reference names an index, fetch this platform's manifest
     /// (`os/arch[/variant]`) instead.
     pub platform: Option<String>,
+    /// Aborting it cancels the call; the Promise rejects with its
+    /// `reason`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
 }
 
 /// What `pushBlob` and `pushBlobFile` may be told.
@@ -95,6 +100,10 @@ pub struct PushBlobOptions {
     /// Called with each `ProgressEvent` of the transfer.
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub progress: Option<ProgressCallback>,
+    /// Aborting it cancels the call (a partial download is removed); the
+    /// Promise rejects with its `reason`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
 }
 
 /// What `getBlobToFile` may be told.
@@ -104,4 +113,18 @@ pub struct TransferOptions {
     /// Called with each `ProgressEvent` of the transfer.
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub progress: Option<ProgressCallback>,
+    /// Aborting it cancels the call (a partial download is removed); the
+    /// Promise rejects with its `reason`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+/// Options every registry call takes.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct CallOptions {
+    /// Aborting it cancels the call; the Promise rejects with its
+    /// `reason`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
 }
