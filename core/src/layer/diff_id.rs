@@ -4,11 +4,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc;
 
 #[cfg(test)]
 use super::hashing::SpareCpus;
-use super::hashing::{self, Hashing, Link, BUFFERS};
+use super::hashing::{Hashing, Link};
 use super::pipeline;
 use super::Compression;
 use crate::digest::{Algorithm, Digest};
@@ -141,30 +140,9 @@ pub(super) fn compute<R: Read>(
     cancel: Option<&AtomicBool>,
     hashing: Hashing,
 ) -> Result<LayerDigests> {
-    let limit = opts.max_uncompressed_bytes;
-    let (decoded, hashes) = match hashing {
-        Hashing::Inline { spare } => {
-            let link = Link::inline(algorithm, spare, cancel);
-            let decoded = pipeline::decode(reader, &link, name, limit)?;
-            (decoded, link.into_hashes())
-        }
-        Hashing::OwnThread => {
-            let (to_hasher, chunks) = mpsc::sync_channel(BUFFERS);
-            let (give_back, free) = mpsc::channel();
-            std::thread::scope(|scope| {
-                let hasher =
-                    scope.spawn(move || hashing::hash_chunks(chunks, give_back, algorithm));
-                // The link owns the sender: dropping it closes the channel,
-                // which ends the hashing thread.
-                let link = Link::threaded(to_hasher, free, cancel);
-                let decoded = pipeline::decode(reader, &link, name, limit);
-                drop(link);
-                let hashes = hasher.join().ok();
-                decoded.map(|d| (d, hashes))
-            })?
-        }
-    };
-    let hashes = hashes.ok_or_else(|| {
+    let link = Link::new(algorithm, hashing, cancel);
+    let decoded = pipeline::decode(reader, &link, name, opts.max_uncompressed_bytes)?;
+    let hashes = link.into_hashes().ok_or_else(|| {
         Error::io(
             format!("hashing layer {name}"),
             std::io::Error::other("the hashing thread failed"),

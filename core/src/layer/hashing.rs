@@ -22,7 +22,7 @@ use crate::error::Error;
 /// Size of one buffer of compressed or decompressed bytes.
 const CHUNK_BYTES: usize = 256 * 1024;
 /// Buffers one layer may have in flight (compressed and decompressed).
-pub(super) const BUFFERS: usize = 8;
+const BUFFERS: usize = 8;
 
 /// A filled buffer on its way to be hashed: the buffer and how many of its
 /// bytes count.
@@ -78,8 +78,7 @@ enum Handoff<'a> {
     Thread {
         to_hasher: SyncSender<Chunk>,
         free: Receiver<Vec<u8>>,
-        /// A thread the link started itself, when a CPU freed up.
-        hasher: Option<JoinHandle<Hashes>>,
+        hasher: JoinHandle<Hashes>,
     },
     Inline {
         hashes: Box<HashState>,
@@ -105,7 +104,7 @@ impl Handoff<'_> {
         *self = Handoff::Thread {
             to_hasher,
             free: free_rx,
-            hasher: Some(hasher),
+            hasher,
         };
     }
 }
@@ -118,39 +117,26 @@ pub(super) struct Link<'a> {
 }
 
 impl<'a> Link<'a> {
-    /// Hands chunks to a hashing thread running [`hash_chunks`].
-    pub(super) fn threaded(
-        to_hasher: SyncSender<Chunk>,
-        free: Receiver<Vec<u8>>,
-        cancel: Option<&'a AtomicBool>,
-    ) -> Self {
-        let hasher = None;
-        Self::with(
-            Handoff::Thread {
-                to_hasher,
-                free,
-                hasher,
-            },
-            cancel,
-        )
-    }
-
-    /// Hashes chunks as they are handed over, or on a thread of its own
-    /// once it can claim a CPU of `spare`; see [`Link::into_hashes`].
-    pub(super) fn inline(
+    /// Hashes chunks as they are handed over: on a thread of its own
+    /// with [`Hashing::OwnThread`], else inline, moving to a thread of its
+    /// own once it can claim a CPU of `spare`; see [`Link::into_hashes`].
+    pub(super) fn new(
         compressed_algorithm: Algorithm,
-        spare: Option<&'a SpareCpus>,
+        hashing: Hashing<'a>,
         cancel: Option<&'a AtomicBool>,
     ) -> Self {
-        let handoff = Handoff::Inline {
+        let spare = match hashing {
+            Hashing::Inline { spare } => spare,
+            Hashing::OwnThread => None,
+        };
+        let mut handoff = Handoff::Inline {
             hashes: Box::new(HashState::new(compressed_algorithm)),
             free: Vec::new(),
             spare,
         };
-        Self::with(handoff, cancel)
-    }
-
-    fn with(handoff: Handoff<'a>, cancel: Option<&'a AtomicBool>) -> Self {
+        if let Hashing::OwnThread = hashing {
+            handoff.move_to_thread();
+        }
         Link {
             handoff: RefCell::new(handoff),
             allocated: Cell::new(0),
@@ -158,22 +144,18 @@ impl<'a> Link<'a> {
         }
     }
 
-    /// The digests of an inline link, including one that moved its
-    /// hashing to a thread; `None` for a link made by
-    /// [`Link::threaded`] (the caller's hashing thread has them).
+    /// The digests, once every chunk is handed over; `None` when the
+    /// hashing thread failed.
     pub(super) fn into_hashes(self) -> Option<Hashes> {
         match self.handoff.into_inner() {
             Handoff::Inline { hashes, .. } => Some(hashes.finish()),
             Handoff::Thread {
-                to_hasher,
-                hasher: Some(hasher),
-                ..
+                to_hasher, hasher, ..
             } => {
                 // Closing the channel ends the thread.
                 drop(to_hasher);
                 hasher.join().ok()
             }
-            Handoff::Thread { hasher: None, .. } => None,
         }
     }
 
@@ -307,10 +289,12 @@ impl HashState {
                     to: n,
                 });
             }
-            (Chunk::Uncompressed(buf, n), CompressedHash::Paired(hasher))
-                if self.waiting.is_some() =>
-            {
-                let w = self.waiting.as_mut().expect("checked just above");
+            (Chunk::Uncompressed(buf, n), CompressedHash::Paired(hasher)) => {
+                let Some(w) = self.waiting.as_mut() else {
+                    self.uncompressed.update(&buf[..n]);
+                    give_back(buf);
+                    return;
+                };
                 let together = (w.to - w.from).min(n);
                 Sha256::update_pair(
                     hasher,
@@ -326,7 +310,7 @@ impl HashState {
                 }
                 give_back(buf);
             }
-            (Chunk::Uncompressed(buf, n), _) => {
+            (Chunk::Uncompressed(buf, n), CompressedHash::Alone(_)) => {
                 self.uncompressed.update(&buf[..n]);
                 give_back(buf);
             }
@@ -372,14 +356,4 @@ impl HashState {
             uncompressed,
         }
     }
-}
-
-/// The hashing thread: hashes every chunk it receives, in order, and gives
-/// each buffer back. Ends when the decompressing side drops its sender.
-pub(super) fn hash_chunks(
-    chunks: Receiver<Chunk>,
-    free: Sender<Vec<u8>>,
-    compressed_algorithm: Algorithm,
-) -> Hashes {
-    HashState::new(compressed_algorithm).hash_chunks(chunks, free)
 }
