@@ -185,6 +185,16 @@ pub enum Error {
     /// A signing key cannot be read or is of a kind that cannot be used.
     #[error("invalid key: {0}")]
     InvalidKey(String),
+    /// A tar archive is malformed, truncated, or has entries that could
+    /// escape it (absolute paths, `..`, links leaving it, devices,
+    /// duplicate names).
+    #[error("invalid archive {archive}: {reason}")]
+    InvalidArchive {
+        /// The archive's path.
+        archive: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Reading or writing a file or stream failed.
     #[error("{context}: {source}")]
     Io {
@@ -218,6 +228,7 @@ impl Error {
             Error::BlobUnknown { .. } => "BLOB_UNKNOWN",
             Error::Conversion(_) => "CONVERSION",
             Error::InvalidKey(_) => "INVALID_KEY",
+            Error::InvalidArchive { .. } => "INVALID_ARCHIVE",
             Error::Io { .. } => "IO",
             Error::NameUnknown { .. } => "NAME_UNKNOWN",
             Error::Unauthorized { .. } => "UNAUTHORIZED",
@@ -258,6 +269,7 @@ pub const CODES: &[&str] = &[
     "BLOB_UNKNOWN",
     "CONVERSION",
     "INVALID_KEY",
+    "INVALID_ARCHIVE",
     "IO",
     "NAME_UNKNOWN",
     "UNAUTHORIZED",

@@ -14,6 +14,10 @@
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`registry`]: the OCI distribution API client (tokio, reqwest, rustls).
 //! - [`transport`]: image addresses (`docker://`, `oci:`, `oci-archive:`, `docker-archive:`).
+//! - [`image`]: the source and destination traits every place implements.
+//! - [`layout`]: OCI image layouts (`oci:DIR[:NAME]`).
+//! - [`archive`]: oci-archive and docker-archive tarballs.
+//! - [`copy`]: moving an image between any two places.
 //! - [`progress`]: progress events for blob transfers.
 //! - [`error`]: one error enum with stable codes.
 //!
@@ -22,14 +26,18 @@
 //! assert_eq!(r.to_string(), "docker.io/library/alpine:latest");
 //! ```
 
+pub mod archive;
 pub mod blobs;
 pub mod convert;
+pub mod copy;
 pub mod descriptor;
 pub mod digest;
 pub mod error;
 pub mod gotime;
+pub mod image;
 pub mod json;
 pub mod layer;
+pub mod layout;
 pub mod limits;
 pub mod manifest;
 pub mod media_type;

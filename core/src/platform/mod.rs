@@ -216,6 +216,22 @@ impl Platform {
         matcher::quality(&self.normalized(), candidate).is_some()
     }
 
+    /// The platform this program runs on, normalised (`linux/amd64`,
+    /// `linux/arm64/v8`, `darwin/arm64/v8`, ...).
+    ///
+    /// ```
+    /// let host = tranship::Platform::host();
+    /// assert_eq!(host.os, std::env::consts::OS.replace("macos", "darwin"));
+    /// ```
+    pub fn host() -> Platform {
+        let text = format!("{}/{}", std::env::consts::OS, std::env::consts::ARCH);
+        text.parse().unwrap_or_else(|_| Platform {
+            os: std::env::consts::OS.to_string(),
+            architecture: std::env::consts::ARCH.to_string(),
+            ..Platform::default()
+        })
+    }
+
     /// The normalised fields and text of this platform.
     pub fn report(&self) -> PlatformReport {
         let n = self.normalized();

@@ -109,6 +109,43 @@ impl Reference {
         is_loopback_host(parse::split_host(&self.registry).0)
     }
 
+    /// The same repository pinned to `digest`, the tag kept for naming.
+    pub fn with_digest(&self, digest: Digest) -> Reference {
+        Reference {
+            digest: Some(digest),
+            ..self.clone()
+        }
+    }
+
+    /// The same repository named by digest only (no tag).
+    pub fn by_digest(&self, digest: Digest) -> Reference {
+        Reference {
+            tag: None,
+            digest: Some(digest),
+            ..self.clone()
+        }
+    }
+
+    /// The same repository and tag without the digest; `None` when the
+    /// reference has no tag.
+    pub fn tagged(&self) -> Option<Reference> {
+        self.tag.as_ref().map(|_| Reference {
+            digest: None,
+            ..self.clone()
+        })
+    }
+
+    /// The same repository with another tag (and no digest). The tag is
+    /// not checked: give one from a parsed reference or checked with
+    /// [`check_tag`].
+    pub fn with_tag(&self, tag: &str) -> Reference {
+        Reference {
+            tag: Some(tag.to_string()),
+            digest: None,
+            ..self.clone()
+        }
+    }
+
     /// Every derived field, as the `reference` corpus operation reports it.
     pub fn report(&self) -> ReferenceReport {
         ReferenceReport {

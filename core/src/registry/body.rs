@@ -20,10 +20,13 @@ pub(crate) enum Body {
     Empty,
     /// Bytes in memory.
     Bytes(Bytes),
-    /// `len` bytes of a file from `offset`; progress counts from `offset`.
+    /// `len` bytes of a file from `offset`; progress counts from
+    /// `report_from` (the offset within the blob, which may itself start
+    /// inside the file).
     File {
         path: PathBuf,
         offset: u64,
+        report_from: u64,
         len: u64,
         progress: Option<BlobProgress>,
     },
@@ -38,6 +41,7 @@ impl Body {
             Body::File {
                 path,
                 offset,
+                report_from,
                 len,
                 progress,
             } => {
@@ -46,7 +50,7 @@ impl Body {
                 file.seek(std::io::SeekFrom::Start(*offset))
                     .await
                     .map_err(io)?;
-                let state = (file.take(*len), *offset, progress.clone());
+                let state = (file.take(*len), *report_from, progress.clone());
                 let chunks = stream::unfold(state, |(mut file, done, progress)| async move {
                     let mut buf = vec![0u8; READ_SIZE];
                     match file.read(&mut buf).await {

@@ -29,6 +29,15 @@ pub enum BlobSource {
     Bytes(Vec<u8>),
     /// A file, streamed from disk.
     File(PathBuf),
+    /// `len` bytes of a file from `offset` (an entry of a tar archive).
+    Part {
+        /// The file.
+        path: PathBuf,
+        /// Where the blob starts.
+        offset: u64,
+        /// The blob's size.
+        len: u64,
+    },
 }
 
 /// How a blob came to be in the repository.
@@ -73,6 +82,12 @@ impl BlobSource {
             let digest = match &self {
                 BlobSource::Bytes(data) => Digest::sha256(data),
                 BlobSource::File(path) => Digest::compute_file(Algorithm::Sha256, path)?,
+                BlobSource::Part { path, offset, len } => crate::image::BlobFile {
+                    path: path.clone(),
+                    offset: *offset,
+                    len: *len,
+                }
+                .digest(Algorithm::Sha256)?,
             };
             Ok((digest, self))
         })
@@ -87,6 +102,7 @@ impl BlobSource {
                 .await
                 .map(|m| m.len())
                 .map_err(|e| Error::io(format!("reading {}", path.display()), e)),
+            BlobSource::Part { len, .. } => Ok(*len),
         }
     }
 
@@ -102,6 +118,18 @@ impl BlobSource {
             BlobSource::File(path) => Body::File {
                 path: path.clone(),
                 offset,
+                report_from: offset,
+                len,
+                progress: Some(progress.clone()),
+            },
+            BlobSource::Part {
+                path,
+                offset: start,
+                ..
+            } => Body::File {
+                path: path.clone(),
+                offset: start + offset,
+                report_from: offset,
                 len,
                 progress: Some(progress.clone()),
             },
@@ -184,6 +212,26 @@ impl Client {
         }
         progress.report(Phase::Finished, size);
         Ok(pushed(PushOutcome::Uploaded))
+    }
+
+    /// Mounts the blob `digest` from the repository of `from` (same
+    /// registry) into the repository of `reference`, moving no bytes;
+    /// `false` when the registry refused (an upload session it opened
+    /// instead is abandoned).
+    pub async fn mount_blob(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        from: &Reference,
+    ) -> Result<bool> {
+        if from.registry() != reference.registry() {
+            return Ok(false);
+        }
+        let endpoint = self.origin(reference);
+        Ok(matches!(
+            self.try_mount(&endpoint, digest, from).await?,
+            Mount::Done
+        ))
     }
 
     /// POST `?mount=&from=`: `201` mounted, `202` an upload session to use.

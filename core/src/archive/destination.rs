@@ -1,0 +1,399 @@
+//! Writing an oci-archive or a docker-archive: one tar, written under a
+//! temporary name beside the destination and renamed into place only at
+//! commit, so an error or an interruption leaves the destination as it
+//! was.
+//!
+//! Both hold an OCI layout (`oci-layout`, `blobs/sha256/…`,
+//! `index.json`); a docker-archive adds Docker's `manifest.json`, as
+//! Docker 25 and later write it, so that both `docker load` / `podman
+//! load` and OCI tools read it and the manifest keeps its bytes and
+//! digest.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::descriptor::Descriptor;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::image::{blocking, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination};
+use crate::layout::{IndexJson, OCI_LAYOUT, REF_NAME};
+use crate::manifest::Manifest;
+use crate::media_type::MediaType;
+use crate::reference::Reference;
+use crate::registry::TempFile;
+
+/// The annotation containerd (and Docker 25+) name an image with.
+pub const CONTAINERD_IMAGE_NAME: &str = "io.containerd.image.name";
+
+/// Which kind of archive is written.
+#[derive(Debug, Clone)]
+pub enum ArchiveKind {
+    /// An oci-archive; the image named in `index.json` when a name is given.
+    Oci {
+        /// The `org.opencontainers.image.ref.name` of the image.
+        name: Option<String>,
+    },
+    /// A docker-archive naming the image by these tags (`RepoTags`); none
+    /// for an image known only by digest.
+    Docker {
+        /// The tags, each a reference with a tag and no digest.
+        tags: Vec<Reference>,
+    },
+}
+
+struct State {
+    tar: Option<tar::Builder<std::fs::File>>,
+    written: HashSet<Digest>,
+}
+
+/// An archive being written.
+pub struct ArchiveDestination {
+    kind: ArchiveKind,
+    path: PathBuf,
+    staging: PathBuf,
+    temp: Mutex<Option<TempFile>>,
+    state: Arc<Mutex<State>>,
+    describe: String,
+}
+
+impl ArchiveDestination {
+    /// Starts writing the archive that will be at `path` (replacing any
+    /// file there, at commit only).
+    pub fn create(path: &Path, kind: ArchiveKind, describe: String) -> Result<Self> {
+        let temp = TempFile::beside(path);
+        let file = std::fs::File::create(temp.path())
+            .map_err(|e| Error::io(format!("creating {}", temp.path().display()), e))?;
+        let mut tar = tar::Builder::new(file);
+        tar.mode(tar::HeaderMode::Deterministic);
+        append(&mut tar, "oci-layout", OCI_LAYOUT)?;
+        let staging = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        Ok(ArchiveDestination {
+            kind,
+            path: path.to_path_buf(),
+            staging,
+            temp: Mutex::new(Some(temp)),
+            state: Arc::new(Mutex::new(State {
+                tar: Some(tar),
+                written: HashSet::new(),
+            })),
+            describe,
+        })
+    }
+
+    /// Runs `work` on the tar writer, on a blocking thread.
+    async fn with_tar(
+        &self,
+        work: impl FnOnce(&mut tar::Builder<std::fs::File>, &mut HashSet<Digest>) -> Result<()>
+            + Send
+            + 'static,
+    ) -> Result<()> {
+        let state = self.state.clone();
+        blocking(move || {
+            let mut state = state
+                .lock()
+                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?;
+            let State { tar, written } = &mut *state;
+            let tar = tar.as_mut().ok_or_else(|| {
+                Error::io(
+                    "writing an archive",
+                    std::io::Error::other("already committed"),
+                )
+            })?;
+            work(tar, written)
+        })
+        .await
+    }
+
+    async fn put_bytes(&self, digest: &Digest, bytes: Vec<u8>) -> Result<()> {
+        let digest = digest.clone();
+        self.with_tar(move |tar, written| {
+            if written.insert(digest.clone()) {
+                append(tar, &blob_name(&digest), &bytes)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// `index.json` and, for a docker-archive, `manifest.json`.
+    fn closing_files(
+        &self,
+        root: &Manifest,
+        digest: &Digest,
+    ) -> Result<Vec<(&'static str, Vec<u8>)>> {
+        let entry = |annotations: &[(&str, String)]| -> Result<Descriptor> {
+            let mut d: Descriptor = serde_json::from_value(serde_json::json!({
+                "mediaType": root.media_type().as_str(),
+                "digest": digest.to_string(),
+                "size": root.raw().len(),
+            }))
+            .map_err(|e| Error::InvalidManifest(format!("index.json entry: {e}")))?;
+            for (k, v) in annotations {
+                d.annotations.insert(k.to_string(), v.clone());
+            }
+            Ok(d)
+        };
+        let mut index = IndexJson::new();
+        match &self.kind {
+            ArchiveKind::Oci { name } => {
+                let annotations: Vec<(&str, String)> =
+                    name.iter().map(|n| (REF_NAME, n.clone())).collect();
+                index.manifests.push(entry(&annotations)?);
+                Ok(vec![("index.json", index.to_bytes())])
+            }
+            ArchiveKind::Docker { tags } => {
+                for tag in tags {
+                    index.manifests.push(entry(&[
+                        (CONTAINERD_IMAGE_NAME, tag.to_string()),
+                        (REF_NAME, tag.tag().unwrap_or("latest").to_string()),
+                    ])?);
+                }
+                if tags.is_empty() {
+                    index.manifests.push(entry(&[])?);
+                }
+                let image = root.as_image().ok_or_else(|| {
+                    Error::Conversion(format!(
+                        "a docker-archive holds single images, not a {}",
+                        root.format().as_str()
+                    ))
+                })?;
+                let repo_tags: Option<Vec<String>> = (!tags.is_empty()).then(|| {
+                    tags.iter()
+                        .map(|t| format!("{}:{}", docker_name(t), t.tag().unwrap_or("latest")))
+                        .collect()
+                });
+                let manifest = serde_json::json!([{
+                    "Config": blob_name(&image.config.digest),
+                    "RepoTags": repo_tags,
+                    "Layers": image.layers.iter().map(|l| blob_name(&l.digest)).collect::<Vec<_>>(),
+                }]);
+                Ok(vec![
+                    ("index.json", index.to_bytes()),
+                    (
+                        "manifest.json",
+                        serde_json::to_vec(&manifest).unwrap_or_default(),
+                    ),
+                ])
+            }
+        }
+    }
+}
+
+/// Docker's short name of a reference, without tag or digest.
+fn docker_name(r: &Reference) -> String {
+    let familiar = r.familiar();
+    let cut = familiar.find('@').unwrap_or(familiar.len());
+    let without_digest = &familiar[..cut];
+    match (r.tag(), without_digest.rfind(':')) {
+        (Some(tag), Some(i)) if &without_digest[i + 1..] == tag => without_digest[..i].to_string(),
+        _ => without_digest.to_string(),
+    }
+}
+
+/// `blobs/<alg>/<hex>`.
+pub(crate) fn blob_name(digest: &Digest) -> String {
+    format!("blobs/{}/{}", digest.algorithm(), digest.hex())
+}
+
+/// Appends a regular file from memory.
+fn append(tar: &mut tar::Builder<std::fs::File>, name: &str, bytes: &[u8]) -> Result<()> {
+    let mut header = header(bytes.len() as u64);
+    tar.append_data(&mut header, name, bytes)
+        .map_err(|e| Error::io(format!("writing {name} into the archive"), e))
+}
+
+fn header(size: u64) -> tar::Header {
+    let mut header = tar::Header::new_ustar();
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_size(size);
+    header.set_mode(0o644);
+    header.set_mtime(0);
+    header
+}
+
+impl ImageDestination for ArchiveDestination {
+    fn describe(&self) -> String {
+        self.describe.clone()
+    }
+
+    fn holds_indexes(&self) -> bool {
+        matches!(self.kind, ArchiveKind::Oci { .. })
+    }
+
+    fn accepts(&self, media_type: &MediaType) -> bool {
+        match self.kind {
+            ArchiveKind::Oci { .. } => !matches!(
+                media_type,
+                MediaType::DockerSchema1 | MediaType::DockerSchema1Signed
+            ),
+            ArchiveKind::Docker { .. } => {
+                matches!(
+                    media_type,
+                    MediaType::DockerSchema2 | MediaType::OciManifest
+                )
+            }
+        }
+    }
+
+    fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
+    fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {
+        Box::pin(async move {
+            let state = self
+                .state
+                .lock()
+                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?;
+            Ok(state
+                .written
+                .contains(&blob.digest)
+                .then_some(BlobOutcome::Existed))
+        })
+    }
+
+    fn put_blob<'a>(
+        &'a self,
+        digest: &'a Digest,
+        file: BlobFile,
+        owned: bool,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let digest = digest.clone();
+            let staged = owned.then(|| file.path.clone());
+            let result = self
+                .with_tar(move |tar, written| {
+                    if !written.contains(&digest) {
+                        let name = blob_name(&digest);
+                        let mut header = header(file.len);
+                        header
+                            .set_path(&name)
+                            .map_err(|e| Error::io(format!("naming {name}"), e))?;
+                        header.set_cksum();
+                        // The tar crate copies a reader; verify while it reads.
+                        let mut pipe = VerifyingRange::new(&file, &digest)?;
+                        tar.append(&header, &mut pipe).map_err(|e| {
+                            Error::io(format!("writing {name} into the archive"), e)
+                        })?;
+                        pipe.finish()?;
+                        written.insert(digest);
+                    }
+                    Ok(())
+                })
+                .await;
+            if let Some(path) = staged {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+            result
+        })
+    }
+
+    fn put_blob_bytes<'a>(
+        &'a self,
+        digest: &'a Digest,
+        bytes: Vec<u8>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            digest.verify(&bytes)?;
+            self.put_bytes(digest, bytes).await
+        })
+    }
+
+    fn put_manifest<'a>(&'a self, manifest: &'a Manifest) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            self.put_bytes(&manifest.digest(), manifest.raw().to_vec())
+                .await
+        })
+    }
+
+    fn commit<'a>(&'a self, root: &'a Manifest) -> BoxFuture<'a, Result<Digest>> {
+        Box::pin(async move {
+            let digest = root.digest();
+            self.put_bytes(&digest, root.raw().to_vec()).await?;
+            let files = self.closing_files(root, &digest)?;
+            let state = self.state.clone();
+            blocking(move || {
+                let mut state = state.lock().map_err(|_| {
+                    Error::io("writing an archive", std::io::Error::other("poisoned"))
+                })?;
+                let mut tar = state.tar.take().ok_or_else(|| {
+                    Error::io(
+                        "writing an archive",
+                        std::io::Error::other("already committed"),
+                    )
+                })?;
+                for (name, bytes) in files {
+                    append(&mut tar, name, &bytes)?;
+                }
+                let file = tar
+                    .into_inner()
+                    .map_err(|e| Error::io("finishing the archive", e))?;
+                file.sync_all()
+                    .map_err(|e| Error::io("finishing the archive", e))
+            })
+            .await?;
+            let temp = self
+                .temp
+                .lock()
+                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?
+                .take();
+            if let Some(temp) = temp {
+                temp.persist(&self.path)
+                    .await
+                    .map_err(|e| Error::io(format!("writing {}", self.path.display()), e))?;
+            }
+            Ok(digest)
+        })
+    }
+}
+
+/// A blob range read through a hasher, so an archive entry is verified
+/// as it is written.
+struct VerifyingRange {
+    reader: Box<dyn std::io::Read>,
+    hasher: Option<crate::digest::Hasher>,
+    expected: Digest,
+}
+
+impl VerifyingRange {
+    fn new(file: &BlobFile, digest: &Digest) -> Result<Self> {
+        Ok(VerifyingRange {
+            reader: Box::new(file.open()?),
+            hasher: Some(digest.algorithm().hasher()),
+            expected: digest.clone(),
+        })
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        let actual = self
+            .hasher
+            .take()
+            .map(crate::digest::Hasher::finish)
+            .ok_or_else(|| {
+                Error::io("verifying a blob", std::io::Error::other("finished twice"))
+            })?;
+        if actual == self.expected {
+            Ok(())
+        } else {
+            Err(Error::DigestMismatch {
+                expected: self.expected.clone(),
+                actual,
+            })
+        }
+    }
+}
+
+impl std::io::Read for VerifyingRange {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.reader.read(buf)?;
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}

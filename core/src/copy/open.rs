@@ -1,0 +1,208 @@
+//! From two addresses to an opened source and destination.
+
+use std::path::Path;
+
+use super::{copy_image, CopyOptions, CopySummary, Schema1Name};
+use crate::archive::{oci_archive_source, ArchiveDestination, ArchiveKind, DockerArchiveSource};
+use crate::error::{Error, Result};
+use crate::image::{ImageDestination, ImageSource};
+use crate::layout::{LayoutDestination, LayoutFiles, LayoutSource};
+use crate::reference::Reference;
+use crate::registry::{Client, RegistryDestination, RegistrySource};
+use crate::transport::{Address, ArchiveImage};
+
+/// One copy: where from, where to, and how.
+///
+/// ```
+/// use tranship::copy::CopyRequest;
+/// let request = CopyRequest::new("oci:/tmp/layout:app", "docker-archive:/tmp/app.tar:app:v1")?;
+/// assert_eq!(request.source.transport(), "oci");
+/// assert_eq!(request.options.jobs, tranship::copy::DEFAULT_JOBS);
+/// # Ok::<(), tranship::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CopyRequest {
+    /// Where the image is read from.
+    pub source: Address,
+    /// Where it is written to.
+    pub destination: Address,
+    /// The choices.
+    pub options: CopyOptions,
+}
+
+impl CopyRequest {
+    /// A copy between two addresses (see [`crate::transport`]) with the
+    /// default options. Fails with `INVALID_ADDRESS` or
+    /// `INVALID_REFERENCE` when either cannot be parsed.
+    pub fn new(source: &str, destination: &str) -> Result<CopyRequest> {
+        let destination: Address = destination.parse()?;
+        if let Address::DockerArchive {
+            image: ArchiveImage::Index(_),
+            ..
+        } = destination
+        {
+            return Err(Error::InvalidAddress {
+                input: destination.to_string(),
+                reason: "@INDEX picks an image to read; a destination is named by tag".into(),
+            });
+        }
+        Ok(CopyRequest {
+            source: source.parse()?,
+            destination,
+            options: CopyOptions::default(),
+        })
+    }
+
+    /// The tags a docker-archive destination names the image with: the
+    /// address's own, else the source reference's tag (kept when the
+    /// source also gives a digest), then the additional tags.
+    fn archive_tags(&self) -> Result<Vec<Reference>> {
+        let mut tags = Vec::new();
+        match (&self.destination, &self.source) {
+            (
+                Address::DockerArchive {
+                    image: ArchiveImage::Tagged(r),
+                    ..
+                },
+                _,
+            ) => tags.push(r.clone()),
+            (_, Address::Registry(r)) => tags.extend(r.tagged()),
+            _ => {}
+        }
+        for text in &self.options.additional_tags {
+            let r: Reference = text.parse()?;
+            if r.digest().is_some() {
+                return Err(Error::InvalidReference {
+                    input: text.clone(),
+                    reason: "an additional tag names an image by tag, without a digest".into(),
+                });
+            }
+            if !tags.contains(&r) {
+                tags.push(r);
+            }
+        }
+        Ok(tags)
+    }
+
+    fn open_source(&self, client: &Client) -> Result<Box<dyn ImageSource>> {
+        let describe = self.source.to_string();
+        let limits = self.options.limits;
+        let scratch = std::env::temp_dir();
+        Ok(match &self.source {
+            Address::Registry(r) => Box::new(RegistrySource::new(
+                client.with_progress(self.options.progress.clone()),
+                r.clone(),
+            )),
+            Address::OciLayout { dir, name } => Box::new(LayoutSource::open(
+                LayoutFiles::Dir(dir.clone()),
+                name.as_deref(),
+                describe,
+                limits,
+            )?),
+            Address::OciArchive { file, name } => Box::new(oci_archive_source(
+                file,
+                name.as_deref(),
+                &scratch,
+                describe,
+                limits,
+            )?),
+            Address::DockerArchive { file, image } => {
+                let (tag, index) = match image {
+                    ArchiveImage::Unspecified => (None, None),
+                    ArchiveImage::Tagged(r) => (Some(r), None),
+                    ArchiveImage::Index(i) => (None, Some(*i)),
+                };
+                Box::new(DockerArchiveSource::open(
+                    file, tag, index, &scratch, describe, limits,
+                )?)
+            }
+        })
+    }
+
+    fn open_destination(
+        &self,
+        client: &Client,
+    ) -> Result<(Box<dyn ImageDestination>, Schema1Name)> {
+        let describe = self.destination.to_string();
+        Ok(match &self.destination {
+            Address::Registry(r) => {
+                let mount_from = match &self.source {
+                    Address::Registry(s)
+                        if s.registry() == r.registry() && s.repository() != r.repository() =>
+                    {
+                        vec![s.clone()]
+                    }
+                    _ => Vec::new(),
+                };
+                let name = (
+                    r.repository().to_string(),
+                    r.tag().unwrap_or("latest").to_string(),
+                );
+                let client = client.with_progress(self.options.progress.clone());
+                (
+                    Box::new(RegistryDestination::new(client, r.clone(), mount_from)?),
+                    Some(name),
+                )
+            }
+            Address::OciLayout { dir, name } => (
+                Box::new(LayoutDestination::create(dir, name.clone(), describe)?),
+                None,
+            ),
+            Address::OciArchive { file, name } => (
+                Box::new(ArchiveDestination::create(
+                    file,
+                    ArchiveKind::Oci { name: name.clone() },
+                    describe,
+                )?),
+                None,
+            ),
+            Address::DockerArchive { file, .. } => {
+                refuse_directory(file)?;
+                let tags = self.archive_tags()?;
+                let name = tags.first().map(|t| {
+                    (
+                        t.repository().to_string(),
+                        t.tag().unwrap_or("latest").to_string(),
+                    )
+                });
+                (
+                    Box::new(ArchiveDestination::create(
+                        file,
+                        ArchiveKind::Docker { tags },
+                        describe,
+                    )?),
+                    name,
+                )
+            }
+        })
+    }
+}
+
+/// An archive path that is a folder is a mistake worth naming.
+fn refuse_directory(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::io(
+            format!("writing {}", path.display()),
+            std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "an archive path is a folder",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Copies the image `request.source` names to `request.destination`;
+/// registries are reached through `client`. Nothing is named at the
+/// destination unless the whole copy succeeds.
+pub async fn copy(request: &CopyRequest, client: &Client) -> Result<CopySummary> {
+    let source = request.open_source(client)?;
+    let (destination, schema1_name) = request.open_destination(client)?;
+    copy_image(
+        source.as_ref(),
+        destination.as_ref(),
+        &request.options,
+        schema1_name,
+    )
+    .await
+}

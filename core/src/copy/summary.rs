@@ -1,0 +1,48 @@
+//! What a copy did, for people (the CLI's text) and tools (`--json`,
+//! the bindings' result objects).
+
+use serde::Serialize;
+
+use crate::convert::ConversionReport;
+use crate::digest::Digest;
+
+/// The outcome of one copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct CopySummary {
+    /// The source address.
+    pub source: String,
+    /// The destination address.
+    pub destination: String,
+    /// The digest of what the source address named (an index or image).
+    pub source_digest: Digest,
+    /// The digest of what the destination now holds under its name;
+    /// equal to `source_digest` unless something was converted or a
+    /// platform was picked out of an index.
+    pub destination_digest: Digest,
+    /// The media type written at the destination.
+    pub media_type: String,
+    /// The platforms copied out of an index (empty for a single image).
+    pub platforms: Vec<String>,
+    /// Why those (or why the whole index).
+    pub platform_reason: String,
+    /// Every conversion, with old and new digests.
+    pub conversions: Vec<ConversionReport>,
+    /// Every blob, once each.
+    pub blobs: Vec<BlobSummary>,
+    /// Bytes written to the destination (blobs that existed or were
+    /// mounted count for nothing).
+    pub bytes_copied: u64,
+    /// Manifests written, children first, the named one last.
+    pub manifests: Vec<Digest>,
+}
+
+/// One blob of a copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlobSummary {
+    /// Its digest.
+    pub digest: Digest,
+    /// Its size in bytes.
+    pub size: u64,
+    /// `existed`, `mounted` or `copied`.
+    pub outcome: &'static str,
+}

@@ -1,0 +1,245 @@
+//! Where images live: the source and destination traits every place
+//! implements (a registry, an OCI layout, a docker-archive, an
+//! oci-archive), and the plain values they exchange.
+//!
+//! A source hands out manifests by their exact bytes and blobs either as
+//! a range of a local file (layouts and archives already hold them on
+//! disk) or by fetching them into a file. A destination takes blobs from
+//! such a local range, then manifests children first, and names the
+//! image last, in [`ImageDestination::commit`]: until then nothing is
+//! visible at the destination.
+//!
+//! The traits are object-safe (their futures are boxed), so the copy
+//! engine works with `Box<dyn ImageSource>` whatever the place.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+
+use crate::digest::Digest;
+use crate::error::Result;
+use crate::manifest::Manifest;
+use crate::media_type::MediaType;
+
+/// A boxed, sendable future, as the traits' methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A blob that an image refers to. Schema1 manifests record no sizes, so
+/// `size` may be unknown until the blob is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobRef {
+    /// The blob's digest.
+    pub digest: Digest,
+    /// Its size in bytes, when the manifest says.
+    pub size: Option<u64>,
+    /// Its media type, when the manifest says (schema1 does not).
+    pub media_type: Option<MediaType>,
+}
+
+/// A blob's bytes on local disk: `len` bytes of `path` from `offset`
+/// (a whole file in a layout, an entry inside a tar archive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobFile {
+    /// The file holding the bytes.
+    pub path: PathBuf,
+    /// Where the blob starts in it.
+    pub offset: u64,
+    /// The blob's size in bytes.
+    pub len: u64,
+}
+
+impl BlobFile {
+    /// The whole of `path`, whose size is `len`.
+    pub fn whole(path: impl Into<PathBuf>, len: u64) -> Self {
+        BlobFile {
+            path: path.into(),
+            offset: 0,
+            len,
+        }
+    }
+
+    /// Opens the range for reading (blocking I/O).
+    pub fn open(&self) -> Result<impl std::io::Read> {
+        use std::io::{Read, Seek, SeekFrom};
+        let io = |e| crate::Error::io(format!("reading {}", self.path.display()), e);
+        let mut file = std::fs::File::open(&self.path).map_err(io)?;
+        file.seek(SeekFrom::Start(self.offset)).map_err(io)?;
+        Ok(file.take(self.len))
+    }
+
+    /// Reads the range into memory, refused past `limit` bytes.
+    pub fn read_all(&self, limit: u64) -> Result<Vec<u8>> {
+        use std::io::Read;
+        crate::limits::Limits::check("blob size in bytes", self.len, limit)?;
+        let mut bytes = Vec::with_capacity(self.len as usize);
+        self.open()?
+            .read_to_end(&mut bytes)
+            .map_err(|e| crate::Error::io(format!("reading {}", self.path.display()), e))?;
+        Ok(bytes)
+    }
+
+    /// The range's digest (blocking I/O).
+    pub fn digest(&self, algorithm: crate::digest::Algorithm) -> Result<Digest> {
+        Digest::compute_reader(algorithm, self.open()?)
+            .map_err(|e| crate::Error::io(format!("reading {}", self.path.display()), e))
+    }
+
+    /// Hashes the range with `digest`'s algorithm and fails with
+    /// `DIGEST_MISMATCH` unless it matches (blocking I/O).
+    pub fn verify(&self, digest: &Digest) -> Result<()> {
+        let actual = self.digest(digest.algorithm())?;
+        if &actual == digest {
+            Ok(())
+        } else {
+            Err(crate::Error::DigestMismatch {
+                expected: digest.clone(),
+                actual,
+            })
+        }
+    }
+}
+
+/// How a blob came to be at the destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobOutcome {
+    /// It was there already; nothing moved.
+    Existed,
+    /// A registry mounted it from another repository; nothing moved.
+    Mounted,
+    /// Its bytes were written.
+    Copied,
+}
+
+impl BlobOutcome {
+    /// `existed`, `mounted` or `copied`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlobOutcome::Existed => "existed",
+            BlobOutcome::Mounted => "mounted",
+            BlobOutcome::Copied => "copied",
+        }
+    }
+}
+
+/// Somewhere images are read from.
+pub trait ImageSource: Send + Sync {
+    /// The address, for messages and summaries.
+    fn describe(&self) -> String;
+
+    /// The manifest the address names (a tag resolved, an index as is),
+    /// with its exact bytes.
+    fn root(&self) -> BoxFuture<'_, Result<Manifest>>;
+
+    /// A manifest by digest (a child of an index), verified.
+    fn manifest<'a>(&'a self, digest: &'a Digest) -> BoxFuture<'a, Result<Manifest>>;
+
+    /// The blob's bytes when they are on local disk already (not yet
+    /// verified: the destination verifies what it copies).
+    fn local_blob(&self, blob: &BlobRef) -> Result<Option<BlobFile>>;
+
+    /// Fetches a blob that is not local into `path` (created, verified
+    /// against the digest, nothing left on failure); returns its size.
+    fn fetch_blob<'a>(&'a self, blob: &'a BlobRef, path: &'a Path) -> BoxFuture<'a, Result<u64>>;
+}
+
+/// Somewhere images are written to.
+pub trait ImageDestination: Send + Sync {
+    /// The address, for messages and summaries.
+    fn describe(&self) -> String;
+
+    /// Whether the destination can hold an index (a docker-archive holds
+    /// single images).
+    fn holds_indexes(&self) -> bool;
+
+    /// Whether the destination can store manifests of this media type as
+    /// they are (else the copy converts them).
+    fn accepts(&self, media_type: &MediaType) -> bool;
+
+    /// A folder where blobs fetched for this destination are staged, on
+    /// the destination's file system when it has one.
+    fn staging_dir(&self) -> &Path;
+
+    /// Makes the blob present without moving bytes when it can: `Existed`
+    /// when it is there, `Mounted` when a registry mounted it; `None`
+    /// when its bytes must be given to [`ImageDestination::put_blob`].
+    fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>>;
+
+    /// Stores a blob from a local range, verifying it against its digest.
+    /// `owned` says the file is a staged copy the destination may move
+    /// or delete.
+    fn put_blob<'a>(
+        &'a self,
+        digest: &'a Digest,
+        file: BlobFile,
+        owned: bool,
+    ) -> BoxFuture<'a, Result<()>>;
+
+    /// Stores a small blob (a config a conversion made) from memory.
+    fn put_blob_bytes<'a>(
+        &'a self,
+        digest: &'a Digest,
+        bytes: Vec<u8>,
+    ) -> BoxFuture<'a, Result<()>>;
+
+    /// Stores a manifest that the root refers to (an index's child), by
+    /// digest.
+    fn put_manifest<'a>(&'a self, manifest: &'a Manifest) -> BoxFuture<'a, Result<()>>;
+
+    /// Stores the root manifest and names it (a tag, an `index.json`
+    /// entry, an archive renamed into place): the copy becomes visible.
+    /// Returns the digest under which the destination holds it.
+    fn commit<'a>(&'a self, root: &'a Manifest) -> BoxFuture<'a, Result<Digest>>;
+}
+
+/// Copies a local range into `out` while hashing it; fails with
+/// `DIGEST_MISMATCH` (after copying) unless it hashes to `digest`.
+/// Blocking I/O. Returns the bytes copied.
+pub fn copy_verified(
+    file: &BlobFile,
+    digest: &Digest,
+    out: &mut dyn std::io::Write,
+) -> Result<u64> {
+    use std::io::Read;
+    let mut reader = file.open()?;
+    let mut hasher = digest.algorithm().hasher();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut done = 0u64;
+    loop {
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| crate::Error::io(format!("reading {}", file.path.display()), e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])
+            .map_err(|e| crate::Error::io("writing a blob", e))?;
+        done += n as u64;
+    }
+    if done != file.len {
+        return Err(crate::Error::io(
+            format!("reading {}", file.path.display()),
+            std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("expected {} bytes, found {done}", file.len),
+            ),
+        ));
+    }
+    let actual = hasher.finish();
+    if &actual != digest {
+        return Err(crate::Error::DigestMismatch {
+            expected: digest.clone(),
+            actual,
+        });
+    }
+    Ok(done)
+}
+
+/// Runs blocking work (file I/O, hashing) off the async runtime.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::Error::io("a blocking task", std::io::Error::other(e)))?
+}

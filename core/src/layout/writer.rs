@@ -1,0 +1,180 @@
+//! Writing one image into an OCI layout.
+
+use std::path::{Path, PathBuf};
+
+use super::{IndexJson, OCI_LAYOUT, REF_NAME};
+use crate::blobs::write_atomically;
+use crate::descriptor::Descriptor;
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::image::{
+    blocking, copy_verified, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination,
+};
+use crate::manifest::Manifest;
+use crate::media_type::MediaType;
+use crate::registry::TempFile;
+
+/// An OCI layout being written: blobs land under their final names as
+/// they arrive; `index.json` names the image only at
+/// [`commit`](ImageDestination::commit).
+pub struct LayoutDestination {
+    dir: PathBuf,
+    name: Option<String>,
+    describe: String,
+}
+
+impl LayoutDestination {
+    /// Opens (creating it when absent) the layout in `dir` to write the
+    /// image `name` (`None`: an unnamed entry). A folder that exists, is
+    /// not empty and has no `oci-layout` file is refused with `IO`, so a
+    /// typo cannot scatter blobs into an unrelated folder.
+    pub fn create(dir: &Path, name: Option<String>, describe: String) -> Result<Self> {
+        let io = |what: &str, e| Error::io(format!("{what} {}", dir.display()), e);
+        let marker = dir.join("oci-layout");
+        if dir.is_dir() && !marker.is_file() {
+            let mut entries = std::fs::read_dir(dir).map_err(|e| io("reading", e))?;
+            if entries.next().is_some() {
+                return Err(Error::io(
+                    format!("writing an OCI layout into {}", dir.display()),
+                    std::io::Error::new(
+                        std::io::ErrorKind::AlreadyExists,
+                        "the folder is not empty and holds no oci-layout file",
+                    ),
+                ));
+            }
+        }
+        std::fs::create_dir_all(dir.join("blobs/sha256")).map_err(|e| io("creating", e))?;
+        if !marker.is_file() {
+            write_atomically(&marker, OCI_LAYOUT)?;
+        }
+        Ok(LayoutDestination {
+            dir: dir.to_path_buf(),
+            name,
+            describe,
+        })
+    }
+
+    fn blob_path(&self, digest: &Digest) -> PathBuf {
+        self.dir
+            .join("blobs")
+            .join(digest.algorithm().as_str())
+            .join(digest.hex())
+    }
+
+    fn write_blob(&self, digest: &Digest, bytes: &[u8]) -> Result<()> {
+        let path = self.blob_path(digest);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+        }
+        write_atomically(&path, bytes)
+    }
+}
+
+impl ImageDestination for LayoutDestination {
+    fn describe(&self) -> String {
+        self.describe.clone()
+    }
+
+    fn holds_indexes(&self) -> bool {
+        true
+    }
+
+    fn accepts(&self, media_type: &MediaType) -> bool {
+        !matches!(
+            media_type,
+            MediaType::DockerSchema1 | MediaType::DockerSchema1Signed
+        )
+    }
+
+    fn staging_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {
+        Box::pin(async move {
+            let held = tokio::fs::metadata(self.blob_path(&blob.digest)).await;
+            Ok(match (held, blob.size) {
+                (Ok(m), Some(size)) if m.is_file() && m.len() == size => Some(BlobOutcome::Existed),
+                (Ok(m), None) if m.is_file() => Some(BlobOutcome::Existed),
+                _ => None,
+            })
+        })
+    }
+
+    fn put_blob<'a>(
+        &'a self,
+        digest: &'a Digest,
+        file: BlobFile,
+        owned: bool,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let path = self.blob_path(digest);
+            if let Some(parent) = path.parent() {
+                tokio::fs::create_dir_all(parent)
+                    .await
+                    .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
+            }
+            let temp = TempFile::beside(&path);
+            let (staged, expected) = (temp.path().to_path_buf(), digest.clone());
+            if owned && file.offset == 0 {
+                // A staged download, verified when fetched: move it.
+                tokio::fs::rename(&file.path, &staged)
+                    .await
+                    .map_err(|e| Error::io(format!("moving {}", file.path.display()), e))?;
+            } else {
+                blocking(move || {
+                    let mut out = std::fs::File::create(&staged)
+                        .map_err(|e| Error::io(format!("creating {}", staged.display()), e))?;
+                    copy_verified(&file, &expected, &mut out)?;
+                    out.sync_all()
+                        .map_err(|e| Error::io(format!("writing {}", staged.display()), e))
+                })
+                .await?;
+            }
+            temp.persist(&path)
+                .await
+                .map_err(|e| Error::io(format!("writing {}", path.display()), e))
+        })
+    }
+
+    fn put_blob_bytes<'a>(
+        &'a self,
+        digest: &'a Digest,
+        bytes: Vec<u8>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            digest.verify(&bytes)?;
+            self.write_blob(digest, &bytes)
+        })
+    }
+
+    fn put_manifest<'a>(&'a self, manifest: &'a Manifest) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { self.write_blob(&manifest.digest(), manifest.raw()) })
+    }
+
+    fn commit<'a>(&'a self, root: &'a Manifest) -> BoxFuture<'a, Result<Digest>> {
+        Box::pin(async move {
+            let digest = root.digest();
+            self.write_blob(&digest, root.raw())?;
+            let index_path = self.dir.join("index.json");
+            let mut index = match std::fs::read(&index_path) {
+                Ok(bytes) => IndexJson::parse(&bytes)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => IndexJson::new(),
+                Err(e) => return Err(Error::io(format!("reading {}", index_path.display()), e)),
+            };
+            let mut entry: Descriptor = serde_json::from_value(serde_json::json!({
+                "mediaType": root.media_type().as_str(),
+                "digest": digest.to_string(),
+                "size": root.raw().len(),
+            }))
+            .map_err(|e| Error::InvalidManifest(format!("index.json entry: {e}")))?;
+            if let Some(name) = &self.name {
+                entry.annotations.insert(REF_NAME.into(), name.clone());
+            }
+            index.put(entry);
+            write_atomically(&index_path, &index.to_bytes())?;
+            Ok(digest)
+        })
+    }
+}
