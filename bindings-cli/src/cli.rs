@@ -33,6 +33,10 @@ pub enum Command {
     /// Print the digest of a manifest in a registry or a document, or
     /// check a digest string.
     Digest(DigestArgs),
+    /// Copy an image (or index) between registries, OCI layouts and
+    /// archives: `docker://REF` (or a bare REF), `oci:DIR[:NAME]`,
+    /// `oci-archive:FILE[:NAME]`, `docker-archive:FILE[:NAME:TAG|:@INDEX]`.
+    Copy(Box<CopyArgs>),
     /// Work with manifest documents.
     #[command(subcommand)]
     Manifest(ManifestCommand),
@@ -153,6 +157,42 @@ pub struct SigningArgs {
     /// Leave schema1 unsigned (`application/vnd.docker.distribution.manifest.v1+json`).
     #[arg(long)]
     pub unsigned: bool,
+}
+
+/// Arguments of `tranship copy`.
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// Where the image is: `docker://REF`, `REF`, `oci:DIR[:NAME]`,
+    /// `oci-archive:FILE[:NAME]`, `docker-archive:FILE[:NAME:TAG|:@INDEX]`.
+    pub source: String,
+    /// Where it goes, in the same forms.
+    pub destination: String,
+    /// Copy this platform of an index (`os/arch[/variant]`); repeat for
+    /// several.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Vec<String>,
+    /// Copy every platform of an index.
+    #[arg(long)]
+    pub all: bool,
+    /// Convert to this format: `v2s1`, `v2s2` or `oci` (digests change
+    /// and are reported).
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Blobs moved at once.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = tranship::copy::DEFAULT_JOBS)]
+    pub jobs: usize,
+    /// Another `NAME:TAG` for a docker-archive; repeat for several.
+    #[arg(long, value_name = "NAME:TAG")]
+    pub additional_tag: Vec<String>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// schema1 output (`--format v2s1`): signing.
+    #[command(flatten)]
+    pub signing: SigningArgs,
+    /// How to reach registries.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 /// Arguments of `tranship negotiate`.

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Reference { reference } => commands::reference::run(&reference, out),
         Command::Digest(args) => commands::digest::run(&args, out),
+        Command::Copy(args) => commands::copy::run(&args, out),
         Command::Manifest(cmd) => commands::manifest::run(cmd, out),
         Command::Platform(cmd) => commands::platform::run(cmd, out),
         Command::Convert(args) => commands::convert::run(&args, out),

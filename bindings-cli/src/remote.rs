@@ -81,25 +81,33 @@ impl RegistryArgs {
     /// A client for `registry`, with the credentials the flags and the
     /// usual files give.
     pub fn client(&self, registry: &str) -> Result<Client> {
-        let mut settings = self.settings(registry);
+        self.client_for(&[registry])
+    }
+
+    /// A client for several registries (a copy's source and
+    /// destination): the flags apply to each.
+    pub fn client_for(&self, registries: &[&str]) -> Result<Client> {
+        let mut settings = self.settings(registries);
         if let Some(creds) = &self.creds {
-            settings
-                .credentials
-                .push((registry.to_string(), creds.clone().into()));
+            for registry in registries {
+                settings
+                    .credentials
+                    .push((registry.to_string(), creds.clone().into()));
+            }
         }
         settings.client()
     }
 
     /// A client for `registry` that uses only `credential`.
     pub fn client_with(&self, registry: &str, credential: Credential) -> Result<Client> {
-        let mut settings = self.settings(registry);
+        let mut settings = self.settings(&[registry]);
         settings.no_credential_files = true;
         settings.credentials = vec![(registry.to_string(), credential)];
         settings.client()
     }
 
     /// What the flags say about `registry`.
-    fn settings(&self, registry: &str) -> ClientSettings {
+    fn settings(&self, registries: &[&str]) -> ClientSettings {
         let http_log = self.debug.then(|| {
             let log = |e: &HttpExchange| eprintln!("debug: {e}");
             Arc::new(log) as Arc<dyn HttpLog>
@@ -110,12 +118,12 @@ impl RegistryArgs {
             insecure: if self.tls_verify {
                 Vec::new()
             } else {
-                vec![registry.to_string()]
+                registries.iter().map(|r| r.to_string()).collect()
             },
             cert_dirs: self
                 .cert_dir
                 .iter()
-                .map(|dir| (registry.to_string(), dir.clone()))
+                .flat_map(|dir| registries.iter().map(|r| (r.to_string(), dir.clone())))
                 .collect(),
             http_log,
             ..ClientSettings::default()

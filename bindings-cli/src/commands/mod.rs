@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod completions;
 pub mod config;
 pub mod convert;
+pub mod copy;
 pub mod delete;
 pub mod digest;
 pub mod layer;

@@ -167,11 +167,11 @@ impl ArchiveDestination {
                         .map(|t| format!("{}:{}", docker_name(t), t.tag().unwrap_or("latest")))
                         .collect()
                 });
-                let manifest = serde_json::json!([{
-                    "Config": blob_name(&image.config.digest),
-                    "RepoTags": repo_tags,
-                    "Layers": image.layers.iter().map(|l| blob_name(&l.digest)).collect::<Vec<_>>(),
-                }]);
+                let manifest = [DockerManifestEntry {
+                    config: blob_name(&image.config.digest),
+                    repo_tags,
+                    layers: image.layers.iter().map(|l| blob_name(&l.digest)).collect(),
+                }];
                 Ok(vec![
                     ("index.json", index.to_bytes()),
                     (
@@ -182,6 +182,18 @@ impl ArchiveDestination {
             }
         }
     }
+}
+
+/// One entry of a docker-archive's `manifest.json`, fields in the order
+/// `docker save` writes them.
+#[derive(serde::Serialize)]
+struct DockerManifestEntry {
+    #[serde(rename = "Config")]
+    config: String,
+    #[serde(rename = "RepoTags")]
+    repo_tags: Option<Vec<String>>,
+    #[serde(rename = "Layers")]
+    layers: Vec<String>,
 }
 
 /// Docker's short name of a reference, without tag or digest.

@@ -54,6 +54,31 @@ pub enum Signing {
     Key(Schema1Key),
 }
 
+impl Signing {
+    /// The signing a front end's choices ask for: unsigned, the key in
+    /// the file `key` (PEM or JWK), or, with neither, a fresh key. Giving
+    /// both is refused with `INVALID_CONFIG`.
+    pub fn choose(key: Option<&std::path::Path>, unsigned: bool) -> Result<Signing> {
+        match (key, unsigned) {
+            (Some(_), true) => Err(crate::Error::InvalidConfig(
+                "a signing key and unsigned output exclude each other".into(),
+            )),
+            (None, true) => Ok(Signing::Unsigned),
+            (Some(path), false) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| crate::Error::io(format!("reading {}", path.display()), e))?;
+                crate::limits::Limits::check(
+                    "signing key size in bytes",
+                    bytes.len() as u64,
+                    1 << 20,
+                )?;
+                Ok(Signing::Key(Schema1Key::from_bytes(&bytes)?))
+            }
+            (None, false) => Ok(Signing::Key(Schema1Key::generate())),
+        }
+    }
+}
+
 impl std::fmt::Debug for Schema1Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Schema1Key")

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::{copy_image, CopyOptions, CopySummary, Schema1Name};
 use crate::archive::{oci_archive_source, ArchiveDestination, ArchiveKind, DockerArchiveSource};
+use crate::convert::Signing;
 use crate::error::{Error, Result};
 use crate::image::{ImageDestination, ImageSource};
 use crate::layout::{LayoutDestination, LayoutFiles, LayoutSource};
@@ -51,6 +52,59 @@ impl CopyRequest {
             destination,
             options: CopyOptions::default(),
         })
+    }
+
+    /// A copy from the plain values a front end collects: every choice
+    /// parsed and checked here, so each binding only passes them on.
+    ///
+    /// ```
+    /// use tranship::copy::{CopyRequest, CopySettings};
+    /// let settings = CopySettings {
+    ///     platforms: vec!["linux/arm64".into()],
+    ///     format: Some("oci".into()),
+    ///     ..CopySettings::default()
+    /// };
+    /// let r = CopyRequest::from_settings("alpine", "oci:/tmp/l", &settings)?;
+    /// assert_eq!(r.options.platforms[0].to_string(), "linux/arm64");
+    /// let bad = CopySettings { jobs: Some(0), ..CopySettings::default() };
+    /// assert_eq!(CopyRequest::from_settings("a", "b", &bad).unwrap_err().code(), "INVALID_CONFIG");
+    /// # Ok::<(), tranship::Error>(())
+    /// ```
+    pub fn from_settings(
+        source: &str,
+        destination: &str,
+        settings: &CopySettings,
+    ) -> Result<CopyRequest> {
+        let mut request = CopyRequest::new(source, destination)?;
+        let o = &mut request.options;
+        o.platforms = settings
+            .platforms
+            .iter()
+            .map(|p| p.parse())
+            .collect::<Result<_>>()?;
+        if settings.all && !o.platforms.is_empty() {
+            return Err(Error::InvalidConfig(
+                "`all` and `platforms` exclude each other: all copies every platform".into(),
+            ));
+        }
+        o.all = settings.all;
+        o.format = settings.format.as_deref().map(str::parse).transpose()?;
+        if let Some(jobs) = settings.jobs {
+            if jobs == 0 {
+                return Err(Error::InvalidConfig("jobs must be at least 1".into()));
+            }
+            o.jobs = jobs;
+        }
+        o.additional_tags = settings.additional_tags.clone();
+        if o.format == Some(crate::convert::Target::Schema1) {
+            o.signing = Signing::choose(settings.signing_key.as_deref(), settings.unsigned)?;
+        } else if settings.signing_key.is_some() || settings.unsigned {
+            return Err(Error::InvalidConfig(
+                "signing applies only to a conversion to schema1 (format v2s1)".into(),
+            ));
+        }
+        request.archive_tags()?;
+        Ok(request)
     }
 
     /// The tags a docker-archive destination names the image with: the
@@ -176,6 +230,27 @@ impl CopyRequest {
             }
         })
     }
+}
+
+/// A copy's choices as plain values, as front ends collect them (see
+/// [`CopyRequest::from_settings`]); the default copies what the
+/// destination can hold with every digest kept.
+#[derive(Debug, Clone, Default)]
+pub struct CopySettings {
+    /// Platforms to copy out of an index (`os/arch[/variant]`).
+    pub platforms: Vec<String>,
+    /// Copy every platform of an index.
+    pub all: bool,
+    /// Convert to `v2s1`, `v2s2` or `oci`.
+    pub format: Option<String>,
+    /// Blobs moved at once (default 4).
+    pub jobs: Option<usize>,
+    /// More `NAME:TAG`s for a docker-archive.
+    pub additional_tags: Vec<String>,
+    /// Sign a schema1 result with this key file (PEM or JWK).
+    pub signing_key: Option<std::path::PathBuf>,
+    /// Leave a schema1 result unsigned.
+    pub unsigned: bool,
 }
 
 /// An archive path that is a folder is a mistake worth naming.
