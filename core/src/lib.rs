@@ -37,6 +37,12 @@ pub mod progress;
 pub mod reference;
 pub mod registry;
 
+/// The Rust guide (`docs/rust.md`), included so that `cargo test --doc`
+/// runs its examples.
+#[doc = include_str!("../../docs/rust.md")]
+#[cfg(doctest)]
+pub struct RustGuide;
+
 pub use descriptor::Descriptor;
 pub use digest::{Algorithm, Digest};
 pub use error::{Error, Result};
