@@ -47,6 +47,12 @@ pub mod reference;
 pub mod registry;
 pub mod transport;
 
+/// The Rust guide (`docs/rust.md`), included so that `cargo test --doc`
+/// runs its examples.
+#[doc = include_str!("../../docs/rust.md")]
+#[cfg(doctest)]
+pub struct RustGuide;
+
 pub use descriptor::Descriptor;
 pub use digest::{Algorithm, Digest};
 pub use error::{Error, Result};

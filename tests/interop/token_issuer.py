@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A small token issuer for the distribution registry's token auth (SPEC 10).
+"""A small token issuer for the distribution registry's token auth.
 
 Listens on 127.0.0.1 only. At start it makes a P-256 key and a self-signed
 certificate, writes the certificate to --cert (the registry's

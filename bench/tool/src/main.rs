@@ -8,7 +8,8 @@
 //! Every blob moves concurrently (the client's limit of requests in
 //! flight applies); downloads are verified against their digests and
 //! written atomically. Registries on loopback addresses are reached over
-//! plain http, as SPEC section 7 allows.
+//! plain http, as the core does by default for `localhost`,
+//! `127.0.0.0/8` and `[::1]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

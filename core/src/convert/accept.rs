@@ -1,5 +1,6 @@
 //! The `Accept` header of a manifest request, read as distribution v2.8
-//! reads it (`registry/handlers/manifests.go`, SPEC section 6).
+//! reads it (`registry/handlers/manifests.go`; see `docs/formats.md`,
+//! "Content negotiation").
 //!
 //! Every header line is split on `,`; each item is cut at its first `;`
 //! (so `q=` and any other parameter are ignored) and trimmed; what is left

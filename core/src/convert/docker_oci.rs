@@ -1,4 +1,5 @@
-//! Docker schema 2 <-> OCI image manifests (SPEC section 5), written as
+//! Docker schema 2 <-> OCI image manifests (`docs/formats.md`, "Docker and
+//! OCI"), written as
 //! containers/image writes them.
 //!
 //! - Layer media types map one to one: gzip and plain tar, foreign <->

@@ -1,5 +1,5 @@
-//! Docker manifest lists <-> OCI image indexes (SPEC section 5), written
-//! as containers/image's `ToOCI1Index` and `ToSchema2List` write them.
+//! Docker manifest lists <-> OCI image indexes (`docs/formats.md`,
+//! "Docker and OCI"), written as containers/image's `ToOCI1Index` and `ToSchema2List` write them.
 //!
 //! Only the list itself changes: each entry keeps its media type, digest
 //! and size (children change when they are converted too, which is the

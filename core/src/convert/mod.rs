@@ -1,4 +1,4 @@
-//! Conversion between manifest generations (SPEC sections 3 to 6).
+//! Conversion between manifest generations (rules in `docs/formats.md`).
 //!
 //! [`convert`] takes a manifest and [`ConvertOptions`] and returns a
 //! [`Conversion`]: the new manifest's exact bytes, any config blob it
@@ -9,7 +9,7 @@
 //!
 //! | from \ to | `v2s2` | `oci` |
 //! |---|---|---|
-//! | schema1 | upconversion (SPEC 3) | upconversion, then as schema 2 |
+//! | schema1 | upconversion | upconversion, then as schema 2 |
 //! | schema 2 | unchanged | config bytes kept, or re-encoded |
 //! | OCI manifest | images only; annotations lost | unchanged |
 //! | Docker list | unchanged | `platform.features` lost |
@@ -75,7 +75,7 @@ pub struct Conversion {
 ///
 /// Converting to the format the manifest already has returns it
 /// unchanged. Errors: `INVALID_MANIFEST` (a schema1 history that breaks
-/// the rules of SPEC section 3), `BLOB_UNKNOWN` (a layer or config the
+/// the rules in `docs/formats.md`), `BLOB_UNKNOWN` (a layer or config the
 /// conversion needs is neither given nor in the blob store),
 /// `DIGEST_MISMATCH` (a blob is not what its digest says), `CONVERSION`
 /// (the target cannot express the source: zstd or encrypted layers in

@@ -1,6 +1,7 @@
 //! What a registry must send for a stored manifest, given how it was
 //! requested and the client's `Accept` header(s): content negotiation as
-//! distribution v2.8's `GetManifest` does it (SPEC section 6).
+//! distribution v2.8's `GetManifest` does it (`docs/formats.md`,
+//! "Content negotiation").
 //!
 //! - A Docker schema 2 manifest requested by tag by a client that does not
 //!   accept schema 2 is served as schema 1 ([`super::schema1_down`]), with

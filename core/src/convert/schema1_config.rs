@@ -1,6 +1,6 @@
 //! The image config of an upconverted schema1 image, byte for byte as
-//! containers/image's `Schema1.ToSchema2Config` writes it (SPEC section 3,
-//! steps 3 and 4), so its digest is the image ID skopeo gives.
+//! containers/image's `Schema1.ToSchema2Config` writes it (`docs/formats.md`,
+//! "Schema 1 to schema 2"), so its digest is the image ID skopeo gives.
 
 use serde_json::value::RawValue;
 

@@ -1,6 +1,6 @@
 //! Reading a schema1 manifest's history as containers/image does before
 //! converting it (`Schema1FromManifest`: `initialize` and
-//! `fixManifestLayers`; SPEC section 3, step 1).
+//! `fixManifestLayers`; `docs/formats.md`, "Schema 1 to schema 2").
 
 use serde_json::value::RawValue;
 

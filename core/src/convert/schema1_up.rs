@@ -1,6 +1,6 @@
-//! schema1 -> schema2 "upconversion" (SPEC section 3), as containers/image's
-//! `convertToManifestSchema2` does it, so the config digest (the image ID)
-//! equals the one `skopeo copy --format v2s2` gives.
+//! schema1 -> schema2 "upconversion" (`docs/formats.md`), as
+//! containers/image's `convertToManifestSchema2` does it, so the config
+//! digest (the image ID) equals the one `skopeo copy --format v2s2` gives.
 //!
 //! 1. The history is read and checked ([`super::schema1_history::read`]);
 //!    adjacent entries with the same id lose their upper one.

@@ -1,6 +1,6 @@
-//! Signing schema1 manifests: ES256 libtrust "pretty JWS" (SPEC sections
-//! 2 and 4), laid out exactly as distribution's `schema1.Sign` lays it
-//! out with libtrust's `NewJSONSignature` and `PrettySignature`.
+//! Signing schema1 manifests: ES256 libtrust "pretty JWS" (see
+//! `docs/formats.md`), laid out exactly as distribution's `schema1.Sign`
+//! lays it out with libtrust's `NewJSONSignature` and `PrettySignature`.
 //!
 //! Signatures are deterministic (RFC 6979) for a given key, payload and
 //! time; verification lives in [`crate::manifest::jws`].

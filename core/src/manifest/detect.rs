@@ -1,6 +1,7 @@
 //! Which kind of manifest a body is: from the `Content-Type` when it names
-//! a manifest type, from the content otherwise (SPEC section 1, following
-//! containers/image `GuessMIMEType` and `ValidateUnambiguousManifestFormat`).
+//! a manifest type, from the content otherwise (rules in `docs/formats.md`,
+//! "Media types and detection"), following containers/image
+//! `GuessMIMEType` and `ValidateUnambiguousManifestFormat`.
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -1,4 +1,5 @@
-//! libtrust "pretty JWS": the signatures of schema1 manifests (SPEC 2).
+//! libtrust "pretty JWS": the signatures of schema1 manifests (rules in
+//! `docs/formats.md`, "Signed schema 1 and its digest").
 //!
 //! The signed body is the JSON payload with a `signatures` array spliced in
 //! before its final `}`. Each signature's `protected` header records where

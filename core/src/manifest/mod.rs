@@ -2,7 +2,7 @@
 //!
 //! A [`Manifest`] keeps the bytes it was read from; nothing is ever
 //! re-serialised, and the digest is computed from those bytes (for signed
-//! schema1, from the JWS payload, SPEC section 2).
+//! schema1, from the JWS payload; see `docs/formats.md`).
 //!
 //! ```
 //! use tranship::{manifest::{Manifest, ManifestFormat}, Limits};
@@ -132,8 +132,9 @@ impl Manifest {
     /// `content_type` is the `Content-Type` it came with, if any: when it
     /// names a manifest type it decides (and the body must agree); when it
     /// is missing, `application/json`, `text/plain` or unknown, the type is
-    /// detected from the body (SPEC section 1). `limits` caps size, nesting
-    /// depth, layer and entry counts.
+    /// detected from the body (`docs/formats.md`, "Media types and
+    /// detection"). `limits` caps size, nesting depth, layer and entry
+    /// counts.
     ///
     /// Errors: `LIMIT_EXCEEDED`, `INVALID_MANIFEST` (not JSON, ambiguous,
     /// header and body disagree, a field is wrong — the message names it),

@@ -1,5 +1,5 @@
 //! Platforms: `os[(os_version)]/arch[/variant]`, normalised and matched
-//! as containerd does (SPEC section 8).
+//! as containerd does (summary in `docs/formats.md`, "Platforms").
 //!
 //! ```
 //! use tranship::Platform;
@@ -64,10 +64,10 @@
 //!   containerd's `OnlyStrict`).
 //! - **A request without a variant accepts any variant.** containerd
 //!   compares normalised variants, so `linux/arm64` matches only
-//!   `arm64/v8` and `linux/amd64` only `amd64/v1`. tranship follows SPEC
-//!   section 8 (the variant must match *when the request gives it*) and
-//!   also accepts e.g. `arm64/v9` or `amd64/v3`; [`select`] still prefers
-//!   the default variant.
+//!   `arm64/v8` and `linux/amd64` only `amd64/v1`. tranship requires the
+//!   variant to match only *when the request gives it*, so it also
+//!   accepts e.g. `arm64/v9` or `amd64/v3`; [`select`] still prefers the
+//!   default variant.
 //! - **os version.** containerd compares it for Windows only, by host
 //!   compatibility (equal major.minor.build; newer LTSC hosts also run
 //!   older LTSC images; a candidate without an os version matches).

@@ -1,4 +1,5 @@
-//! Image references: `[registry/]repository[:tag][@digest]` (SPEC section 7).
+//! Image references: `[registry/]repository[:tag][@digest]` (rules in
+//! `docs/formats.md`, "References").
 //!
 //! Parsing follows distribution/reference's `ParseNormalizedNamed`, the
 //! parser behind `docker pull`: Docker Hub names are normalised to their

@@ -13,7 +13,8 @@ pub struct RegistrySettings {
     /// (`--tls-verify=false`, registries.conf `insecure = true`).
     pub insecure: bool,
     /// Force plain http (`Some(true)`) or https (`Some(false)`); `None`
-    /// uses http only for loopback addresses (SPEC section 7).
+    /// uses http only for loopback addresses (`localhost`, `127.0.0.0/8`,
+    /// `[::1]`).
     pub plain_http: Option<bool>,
     /// A folder of certificates as in `/etc/containers/certs.d/HOST/`:
     /// `*.crt` are extra CA roots, `*.cert` + `*.key` a client identity.

@@ -1,6 +1,6 @@
 //! The `fsLayers` and `history` of a schema1 manifest built from an image
 //! config's history, as distribution's `configManifestBuilder.Build`
-//! builds them (SPEC section 4, steps 1 to 5).
+//! builds them (`docs/formats.md`, "Schema 2 and OCI to schema 1").
 
 use serde_json::value::RawValue;
 use sha2::{Digest as _, Sha256, Sha384};

@@ -1,6 +1,6 @@
 //! Docker schema 2 and OCI image manifests to schema 1 ("downconversion",
-//! SPEC section 4), byte for byte as distribution v2.8 serves schema 1 to
-//! old clients (`manifest/schema1/config_builder.go`): the payload, with
+//! `docs/formats.md`), byte for byte as distribution v2.8 serves schema 1
+//! to old clients (`manifest/schema1/config_builder.go`): the payload, with
 //! signatures removed, has the digest distribution's registry sends as
 //! `Docker-Content-Digest`.
 //!
