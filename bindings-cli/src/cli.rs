@@ -108,7 +108,8 @@ pub enum ManifestCommand {
     Inspect(DocumentArgs),
     /// Verify the signatures of a signed schema1 manifest.
     Verify(DocumentArgs),
-    /// Fetch a manifest from a registry: a report, or its exact bytes.
+    /// Read a manifest from a registry, a layout or an archive: a report,
+    /// or its exact bytes.
     Get(ManifestGetArgs),
 }
 

@@ -19,7 +19,8 @@ pub struct RefArgs {
 /// Arguments of `tranship manifest get`.
 #[derive(Debug, Args)]
 pub struct ManifestGetArgs {
-    /// `docker://REF` or `REF`.
+    /// `docker://REF`, `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+    /// or `docker-archive:FILE[:NAME:TAG|:@INDEX]`.
     pub reference: String,
     /// Print the manifest's exact bytes instead of a report.
     #[arg(long)]

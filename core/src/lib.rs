@@ -17,6 +17,7 @@
 //! - [`image`]: the source and destination traits every place implements.
 //! - [`layout`]: OCI image layouts (`oci:DIR[:NAME]`).
 //! - [`archive`]: oci-archive and docker-archive tarballs.
+//! - [`places`]: an address opened as a source or destination.
 //! - [`copy`]: moving an image between any two places.
 //! - [`progress`]: progress events for blob transfers.
 //! - [`error`]: one error enum with stable codes.
@@ -41,6 +42,7 @@ pub mod layout;
 pub mod limits;
 pub mod manifest;
 pub mod media_type;
+pub mod places;
 pub mod platform;
 pub mod progress;
 pub mod reference;

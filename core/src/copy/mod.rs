@@ -26,8 +26,7 @@ use crate::media_type::MediaType;
 use blobs::{image_blobs, move_blobs, read_small, Moved};
 use plan::{plan, Plan};
 
-/// Where a conversion to schema1 names the image: repository path and tag.
-pub type Schema1Name = Option<(String, String)>;
+pub use crate::places::Schema1Name;
 
 /// Copies what `source` names into `destination`.
 pub async fn copy_image(

@@ -1,15 +1,11 @@
 //! From two addresses to an opened source and destination.
 
-use std::path::Path;
-
-use super::{copy_image, CopyOptions, CopySummary, Schema1Name};
-use crate::archive::{oci_archive_source, ArchiveDestination, ArchiveKind, DockerArchiveSource};
+use super::{copy_image, CopyOptions, CopySummary};
 use crate::convert::Signing;
 use crate::error::{Error, Result};
-use crate::image::{ImageDestination, ImageSource};
-use crate::layout::{LayoutDestination, LayoutFiles, LayoutSource};
+use crate::places::{open_destination, open_source};
 use crate::reference::Reference;
-use crate::registry::{Client, RegistryDestination, RegistrySource};
+use crate::registry::Client;
 use crate::transport::{Address, ArchiveImage};
 
 /// One copy: where from, where to, and how.
@@ -110,7 +106,7 @@ impl CopyRequest {
     /// The tags a docker-archive destination names the image with: the
     /// address's own, else the source reference's tag (kept when the
     /// source also gives a digest), then the additional tags.
-    fn archive_tags(&self) -> Result<Vec<Reference>> {
+    pub fn archive_tags(&self) -> Result<Vec<Reference>> {
         let mut tags = Vec::new();
         match (&self.destination, &self.source) {
             (
@@ -137,99 +133,6 @@ impl CopyRequest {
         }
         Ok(tags)
     }
-
-    fn open_source(&self, client: &Client) -> Result<Box<dyn ImageSource>> {
-        let describe = self.source.to_string();
-        let limits = self.options.limits;
-        let scratch = std::env::temp_dir();
-        Ok(match &self.source {
-            Address::Registry(r) => Box::new(RegistrySource::new(
-                client.with_progress(self.options.progress.clone()),
-                r.clone(),
-            )),
-            Address::OciLayout { dir, name } => Box::new(LayoutSource::open(
-                LayoutFiles::Dir(dir.clone()),
-                name.as_deref(),
-                describe,
-                limits,
-            )?),
-            Address::OciArchive { file, name } => Box::new(oci_archive_source(
-                file,
-                name.as_deref(),
-                &scratch,
-                describe,
-                limits,
-            )?),
-            Address::DockerArchive { file, image } => {
-                let (tag, index) = match image {
-                    ArchiveImage::Unspecified => (None, None),
-                    ArchiveImage::Tagged(r) => (Some(r), None),
-                    ArchiveImage::Index(i) => (None, Some(*i)),
-                };
-                Box::new(DockerArchiveSource::open(
-                    file, tag, index, &scratch, describe, limits,
-                )?)
-            }
-        })
-    }
-
-    fn open_destination(
-        &self,
-        client: &Client,
-    ) -> Result<(Box<dyn ImageDestination>, Schema1Name)> {
-        let describe = self.destination.to_string();
-        Ok(match &self.destination {
-            Address::Registry(r) => {
-                let mount_from = match &self.source {
-                    Address::Registry(s)
-                        if s.registry() == r.registry() && s.repository() != r.repository() =>
-                    {
-                        vec![s.clone()]
-                    }
-                    _ => Vec::new(),
-                };
-                let name = (
-                    r.repository().to_string(),
-                    r.tag().unwrap_or("latest").to_string(),
-                );
-                let client = client.with_progress(self.options.progress.clone());
-                (
-                    Box::new(RegistryDestination::new(client, r.clone(), mount_from)?),
-                    Some(name),
-                )
-            }
-            Address::OciLayout { dir, name } => (
-                Box::new(LayoutDestination::create(dir, name.clone(), describe)?),
-                None,
-            ),
-            Address::OciArchive { file, name } => (
-                Box::new(ArchiveDestination::create(
-                    file,
-                    ArchiveKind::Oci { name: name.clone() },
-                    describe,
-                )?),
-                None,
-            ),
-            Address::DockerArchive { file, .. } => {
-                refuse_directory(file)?;
-                let tags = self.archive_tags()?;
-                let name = tags.first().map(|t| {
-                    (
-                        t.repository().to_string(),
-                        t.tag().unwrap_or("latest").to_string(),
-                    )
-                });
-                (
-                    Box::new(ArchiveDestination::create(
-                        file,
-                        ArchiveKind::Docker { tags },
-                        describe,
-                    )?),
-                    name,
-                )
-            }
-        })
-    }
 }
 
 /// A copy's choices as plain values, as front ends collect them (see
@@ -253,26 +156,20 @@ pub struct CopySettings {
     pub unsigned: bool,
 }
 
-/// An archive path that is a folder is a mistake worth naming.
-fn refuse_directory(path: &Path) -> Result<()> {
-    if path.is_dir() {
-        return Err(Error::io(
-            format!("writing {}", path.display()),
-            std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "an archive path is a folder",
-            ),
-        ));
-    }
-    Ok(())
-}
-
 /// Copies the image `request.source` names to `request.destination`;
 /// registries are reached through `client`. Nothing is named at the
 /// destination unless the whole copy succeeds.
 pub async fn copy(request: &CopyRequest, client: &Client) -> Result<CopySummary> {
-    let source = request.open_source(client)?;
-    let (destination, schema1_name) = request.open_destination(client)?;
+    let progress = request.options.progress.clone();
+    let limits = request.options.limits;
+    let source = open_source(&request.source, client, limits, progress.clone())?;
+    let tags = request.archive_tags()?;
+    let mount_from = match &request.source {
+        Address::Registry(r) => vec![r.clone()],
+        _ => Vec::new(),
+    };
+    let (destination, schema1_name) =
+        open_destination(&request.destination, client, &tags, &mount_from, progress)?;
     copy_image(
         source.as_ref(),
         destination.as_ref(),
