@@ -24,6 +24,17 @@ pub enum Error {
         /// Which part is wrong, and why.
         reason: String,
     },
+    /// An image address (`docker://REF`, `oci:DIR[:NAME]`, ...) names an
+    /// unknown or unsupported transport, or its path or name is malformed.
+    /// A malformed reference inside an address is
+    /// [`InvalidReference`](Error::InvalidReference) instead.
+    #[error("invalid address `{input}`: {reason}")]
+    InvalidAddress {
+        /// The text as given.
+        input: String,
+        /// Which part is wrong, and what was expected.
+        reason: String,
+    },
     /// A digest string is malformed or uses an unknown algorithm.
     #[error("invalid digest `{input}`: {reason}")]
     InvalidDigest {
@@ -190,6 +201,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidReference { .. } => "INVALID_REFERENCE",
+            Error::InvalidAddress { .. } => "INVALID_ADDRESS",
             Error::InvalidDigest { .. } => "INVALID_DIGEST",
             Error::DigestMismatch { .. } => "DIGEST_MISMATCH",
             Error::InvalidManifest(_) => "INVALID_MANIFEST",
@@ -230,6 +242,7 @@ impl Error {
 /// Every code [`Error::code`] can return, for documentation and bindings.
 pub const CODES: &[&str] = &[
     "INVALID_REFERENCE",
+    "INVALID_ADDRESS",
     "INVALID_DIGEST",
     "DIGEST_MISMATCH",
     "INVALID_MANIFEST",

@@ -13,6 +13,7 @@
 //! - [`layer`]: layer compression and diff_ids.
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`registry`]: the OCI distribution API client (tokio, reqwest, rustls).
+//! - [`transport`]: image addresses (`docker://`, `oci:`, `oci-archive:`, `docker-archive:`).
 //! - [`progress`]: progress events for blob transfers.
 //! - [`error`]: one error enum with stable codes.
 //!
@@ -36,6 +37,7 @@ pub mod platform;
 pub mod progress;
 pub mod reference;
 pub mod registry;
+pub mod transport;
 
 pub use descriptor::Descriptor;
 pub use digest::{Algorithm, Digest};
@@ -44,3 +46,4 @@ pub use limits::Limits;
 pub use media_type::MediaType;
 pub use platform::Platform;
 pub use reference::Reference;
+pub use transport::Address;
