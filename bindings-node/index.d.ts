@@ -129,6 +129,28 @@ export declare class Registry {
   referrers(reference: string, subjectDigest: string, artifactType?: string | undefined | null, options?: CallOptions | undefined | null): Promise<Array<Descriptor>>
 }
 
+/**
+ * Where an image is: `docker://REF` (or a bare `REF`), `oci:DIR[:NAME]`,
+ * `oci-archive:FILE[:NAME]` or `docker-archive:FILE[:REF|:@INDEX]`.
+ */
+export interface Address {
+  /** The transport: `docker`, `oci`, `oci-archive` or `docker-archive`. */
+  transport: string
+  /** The directory or file; absent for a registry image. */
+  path?: string
+  /** The OCI image name (`org.opencontainers.image.ref.name`). */
+  name?: string
+  /**
+   * The normalised reference of a registry image or a `docker-archive`
+   * tag.
+   */
+  reference?: string
+  /** The position in a `docker-archive`'s `manifest.json` (`@N`). */
+  index?: number
+  /** The canonical text, e.g. `docker://docker.io/library/alpine:latest`. */
+  text: string
+}
+
 /** Options every registry call takes. */
 export interface CallOptions {
   /**
@@ -383,6 +405,12 @@ export interface NegotiateRequest {
   /** The schema1 signing key, PEM or JWK. */
   signingKey?: Buffer
 }
+
+/**
+ * Parses an image address; throws with `code` `INVALID_ADDRESS`, or
+ * `INVALID_REFERENCE` when its reference is malformed.
+ */
+export declare function parseAddress(text: string): Address
 
 /** Parses `algorithm:hex`; throws with `code` `INVALID_DIGEST`. */
 export declare function parseDigest(text: string): Digest

@@ -840,6 +840,7 @@ module.exports.Manifest = nativeBinding.Manifest
 module.exports.Registry = nativeBinding.Registry
 module.exports.diffIdFile = nativeBinding.diffIdFile
 module.exports.diffIdFileSync = nativeBinding.diffIdFileSync
+module.exports.parseAddress = nativeBinding.parseAddress
 module.exports.parseDigest = nativeBinding.parseDigest
 module.exports.parseManifest = nativeBinding.parseManifest
 module.exports.parsePlatform = nativeBinding.parsePlatform

@@ -1,5 +1,5 @@
-"""Writes fuzz seed inputs from the shared corpus: reference and platform
-strings from the cases, manifest files as they are (the manifest target
+"""Writes fuzz seed inputs from the shared corpus: reference, address and
+platform strings from the cases, manifest files as they are (the manifest target
 takes one leading byte to pick a Content-Type)."""
 
 import json
@@ -24,8 +24,9 @@ def seed(target: str, data: bytes) -> None:
 for case_file in sorted(corpus.glob("*/*.json")):
     case = json.loads(case_file.read_text())
     inp = case.get("input", {})
-    if "reference" in inp:
-        seed("reference", inp["reference"].encode())
+    for key in ("reference", "address"):
+        if isinstance(inp.get(key), str):
+            seed("reference", inp[key].encode())
     for key in ("platform", "want", "have"):
         if isinstance(inp.get(key), str):
             seed("platform", inp[key].encode())

@@ -30,6 +30,12 @@ pub enum Command {
         /// A reference such as `alpine`, `ghcr.io/o/app:v1@sha256:…`.
         reference: String,
     },
+    /// Parse an image address: `docker://REF` (or `REF`), `oci:DIR[:NAME]`,
+    /// `oci-archive:FILE[:NAME]` or `docker-archive:FILE[:REF|:@INDEX]`.
+    Address {
+        /// An address such as `oci:/srv/layout:v1` or `docker-archive:x.tar:@0`.
+        address: String,
+    },
     /// Print the digest of a manifest in a registry or a document, or
     /// check a digest string.
     Digest(DigestArgs),

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let out = Output { json: cli.json };
     let result = match cli.command {
         Command::Reference { reference } => commands::reference::run(&reference, out),
+        Command::Address { address } => commands::address::run(&address, out),
         Command::Digest(args) => commands::digest::run(&args, out),
         Command::Copy(args) => commands::copy::run(&args, out),
         Command::Manifest(cmd) => commands::manifest::run(cmd, out),

@@ -101,6 +101,7 @@ fn args(case: &Case) -> Vec<String> {
     let (command, mut flags, positional): (&[&str], Vec<String>, Vec<String>) =
         match case.op.as_str() {
             "reference" => (&["ref"], vec![], vec![s("reference")]),
+            "address" => (&["address"], vec![], vec![s("address")]),
             "digest_parse" => (
                 &["digest"],
                 vec![format!("--parse={}", s("digest"))],

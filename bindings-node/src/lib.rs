@@ -6,6 +6,7 @@
 //! back. Names are camelCase on the JavaScript side.
 
 pub mod abort;
+pub mod address;
 pub mod background;
 pub mod convert;
 pub mod digest;

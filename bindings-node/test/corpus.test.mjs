@@ -114,6 +114,17 @@ const ops = {
       plain_http: r.plainHttp,
     }
   },
+  address: (input) => {
+    const a = tranship.parseAddress(input.address)
+    return {
+      transport: a.transport,
+      path: orNull(a.path),
+      name: orNull(a.name),
+      reference: orNull(a.reference),
+      index: orNull(a.index),
+      text: a.text,
+    }
+  },
   digest_parse: (input) => {
     const d = tranship.parseDigest(input.digest)
     return { algorithm: d.algorithm, hex: d.hex }

@@ -7,6 +7,7 @@
 //! | class            | codes |
 //! |------------------|-------|
 //! | `ReferenceError` | `INVALID_REFERENCE` |
+//! | `AddressError`   | `INVALID_ADDRESS` |
 //! | `DigestError`    | `INVALID_DIGEST`, `DIGEST_MISMATCH` |
 //! | `ManifestError`  | `INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `INVALID_SIGNATURE`, `INVALID_KEY`, `INVALID_JSON`, `INVALID_CONFIG`, `INVALID_TIME` |
 //! | `PlatformError`  | `INVALID_PLATFORM`, `PLATFORM_NOT_FOUND` |
@@ -34,6 +35,12 @@ create_exception!(
     ReferenceError,
     TranshipError,
     "An image reference is malformed (`INVALID_REFERENCE`)."
+);
+create_exception!(
+    tranship,
+    AddressError,
+    TranshipError,
+    "An image address names an unsupported transport or is malformed (`INVALID_ADDRESS`)."
 );
 create_exception!(
     tranship,
@@ -91,6 +98,7 @@ pub(crate) fn to_py(err: tranship::Error) -> PyErr {
     let message = err.to_string();
     let py_err = match code {
         "INVALID_REFERENCE" => ReferenceError::new_err(message),
+        "INVALID_ADDRESS" => AddressError::new_err(message),
         "INVALID_DIGEST" | "DIGEST_MISMATCH" => DigestError::new_err(message),
         "INVALID_MANIFEST"
         | "UNSUPPORTED_MEDIA_TYPE"

@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 
+mod address;
 mod convert;
 mod digest;
 mod error;
@@ -20,12 +21,14 @@ mod runtime;
 #[pymodule]
 mod _native {
     #[pymodule_export]
+    use crate::address::{parse_address, Address};
+    #[pymodule_export]
     use crate::convert::{diff_id_file, Conversion};
     #[pymodule_export]
     use crate::digest::{parse_digest, Digest};
     #[pymodule_export]
     use crate::error::{
-        ConversionError, DigestError, IOError, LayerError, LimitError, ManifestError,
+        AddressError, ConversionError, DigestError, IOError, LayerError, LimitError, ManifestError,
         PlatformError, ReferenceError, RegistryError, TranshipError,
     };
     #[pymodule_export]

@@ -23,6 +23,7 @@ REFERENCE_FIELDS = (
     "registry", "repository", "tag", "digest", "name",
     "full", "familiar", "endpoint", "plain_http",
 )
+ADDRESS_FIELDS = ("transport", "path", "name", "reference", "index", "text")
 PLATFORM_FIELDS = ("os", "architecture", "variant", "os_version", "text")
 
 
@@ -35,6 +36,11 @@ def manifest(inp: dict[str, Any], case_dir: Path) -> tranship.Manifest:
 def reference(inp: dict[str, Any], _dir: Path) -> Any:
     r = tranship.parse_reference(inp["reference"])
     return {field: getattr(r, field) for field in REFERENCE_FIELDS}
+
+
+def address(inp: dict[str, Any], _dir: Path) -> Any:
+    a = tranship.parse_address(inp["address"])
+    return {field: getattr(a, field) for field in ADDRESS_FIELDS}
 
 
 def digest_parse(inp: dict[str, Any], _dir: Path) -> Any:
@@ -149,6 +155,7 @@ def negotiate(inp: dict[str, Any], case_dir: Path) -> Any:
 
 OPS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "reference": reference,
+    "address": address,
     "digest_parse": digest_parse,
     "digest": digest,
     "manifest": manifest_inspect,

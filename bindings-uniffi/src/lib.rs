@@ -7,6 +7,7 @@
 
 uniffi::setup_scaffolding!("tranship");
 
+pub mod address;
 pub mod convert;
 pub mod digest;
 pub mod error;

@@ -1534,6 +1534,118 @@ public func FfiConverterTypeRegistry_lower(_ value: Registry) -> UInt64 {
 
 
 /**
+ * Where an image is: `docker://REF` (or a bare `REF`), `oci:DIR[:NAME]`,
+ * `oci-archive:FILE[:NAME]` or `docker-archive:FILE[:REF|:@INDEX]`.
+ */
+public struct Address: Equatable, Hashable {
+    /**
+     * The transport: `docker`, `oci`, `oci-archive` or `docker-archive`.
+     */
+    public var transport: String
+    /**
+     * The directory or file; null for a registry image.
+     */
+    public var path: String?
+    /**
+     * The OCI image name (`org.opencontainers.image.ref.name`).
+     */
+    public var name: String?
+    /**
+     * The normalised reference of a registry image or a `docker-archive`
+     * tag.
+     */
+    public var reference: String?
+    /**
+     * The position in a `docker-archive`'s `manifest.json` (`@N`).
+     */
+    public var index: UInt64?
+    /**
+     * The canonical text, e.g. `docker://docker.io/library/alpine:latest`.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The transport: `docker`, `oci`, `oci-archive` or `docker-archive`.
+         */transport: String, 
+        /**
+         * The directory or file; null for a registry image.
+         */path: String?, 
+        /**
+         * The OCI image name (`org.opencontainers.image.ref.name`).
+         */name: String?, 
+        /**
+         * The normalised reference of a registry image or a `docker-archive`
+         * tag.
+         */reference: String?, 
+        /**
+         * The position in a `docker-archive`'s `manifest.json` (`@N`).
+         */index: UInt64?, 
+        /**
+         * The canonical text, e.g. `docker://docker.io/library/alpine:latest`.
+         */text: String) {
+        self.transport = transport
+        self.path = path
+        self.name = name
+        self.reference = reference
+        self.index = index
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Address: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAddress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Address {
+        return
+            try Address(
+                transport: FfiConverterString.read(from: &buf), 
+                path: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                reference: FfiConverterOptionString.read(from: &buf), 
+                index: FfiConverterOptionUInt64.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Address, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.transport, into: &buf)
+        FfiConverterOptionString.write(value.path, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.reference, into: &buf)
+        FfiConverterOptionUInt64.write(value.index, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddress_lift(_ buf: RustBuffer) throws -> Address {
+    return try FfiConverterTypeAddress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
+    return FfiConverterTypeAddress.lower(value)
+}
+
+
+/**
  * The outcome of `manifest.convert`.
  */
 public struct Conversion {
@@ -4655,6 +4767,18 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
+ * Parses an image address; fails with code `INVALID_ADDRESS`, or
+ * `INVALID_REFERENCE` when its reference is malformed.
+ */
+public func parseAddress(text: String)throws  -> Address  {
+    return try  FfiConverterTypeAddress_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_parse_address(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
  * The digests of the layer blob file at `path`; fails with code
  * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
  */
@@ -4745,6 +4869,9 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_tranship_uniffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_func_parse_address() != 44216) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_func_diff_id_file() != 31001) {
         return InitializationResult.apiChecksumMismatch

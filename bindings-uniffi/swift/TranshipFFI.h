@@ -409,6 +409,11 @@ uint64_t uniffi_tranship_uniffi_fn_method_registry_referrers(uint64_t ptr, RustB
 uint64_t uniffi_tranship_uniffi_fn_method_registry_tags(uint64_t ptr, RustBuffer reference
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_ADDRESS
+RustBuffer uniffi_tranship_uniffi_fn_func_parse_address(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_DIFF_ID_FILE
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_DIFF_ID_FILE
 RustBuffer uniffi_tranship_uniffi_fn_func_diff_id_file(RustBuffer path, RustCallStatus *_Nonnull out_status
@@ -697,6 +702,12 @@ void ffi_tranship_uniffi_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_TRANSHIP_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_TRANSHIP_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 void ffi_tranship_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_ADDRESS
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_ADDRESS
+uint16_t uniffi_tranship_uniffi_checksum_func_parse_address(void
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_DIFF_ID_FILE

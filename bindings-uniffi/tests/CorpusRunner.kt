@@ -14,6 +14,7 @@ import dev.tranship.ManifestReport
 import dev.tranship.NegotiateRequest
 import dev.tranship.TranshipException
 import dev.tranship.diffIdFile
+import dev.tranship.parseAddress
 import dev.tranship.parseDigest
 import dev.tranship.parseManifest
 import dev.tranship.parsePlatform
@@ -110,6 +111,17 @@ val ops: Map<String, Op> = mapOf(
             "familiar" to r.familiar,
             "endpoint" to r.endpoint,
             "plain_http" to r.plainHttp,
+        )
+    },
+    "address" to { input, _ ->
+        val a = parseAddress(input.getString("address"))
+        mapOf(
+            "transport" to a.transport,
+            "path" to a.path,
+            "name" to a.name,
+            "reference" to a.reference,
+            "index" to a.index,
+            "text" to a.text,
         )
     },
     "digest_parse" to { input, _ ->

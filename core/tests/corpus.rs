@@ -13,7 +13,7 @@ use tranship::convert::sign::{Schema1Key, Signing};
 use tranship::convert::{convert, ConvertOptions};
 use tranship::layer::{diff_id_file, DiffIdOptions};
 use tranship::manifest::Manifest;
-use tranship::{Algorithm, Digest, Error, Limits, Platform, Reference};
+use tranship::{Address, Algorithm, Digest, Error, Limits, Platform, Reference};
 
 fn fail(e: Error) -> (String, String) {
     (e.code().to_string(), e.to_string())
@@ -118,6 +118,11 @@ fn run(case: &Case) -> Outcome {
             .expect("input.reference")
             .parse::<Reference>()
             .map(|r| to_value(r.report())),
+        "address" => case
+            .str("address")
+            .expect("input.address")
+            .parse::<Address>()
+            .map(|a| to_value(a.report())),
         "digest_parse" => case
             .str("digest")
             .expect("input.digest")

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod address;
 pub mod blob;
 pub mod catalog;
 pub mod completions;

@@ -6,6 +6,8 @@ as subclasses of :class:`TranshipError`, each with the stable ``.code``.
 GIL; :mod:`tranship.aio` has the same client for asyncio.
 """
 
+from tranship._native import Address as Address
+from tranship._native import AddressError as AddressError
 from tranship._native import Conversion as Conversion
 from tranship._native import ConversionError as ConversionError
 from tranship._native import Digest as Digest
@@ -27,6 +29,7 @@ from tranship._native import Registry as Registry
 from tranship._native import RegistryError as RegistryError
 from tranship._native import TranshipError as TranshipError
 from tranship._native import diff_id_file as diff_id_file
+from tranship._native import parse_address as parse_address
 from tranship._native import parse_digest as parse_digest
 from tranship._native import parse_manifest as parse_manifest
 from tranship._native import parse_platform as parse_platform
@@ -37,6 +40,8 @@ from tranship._native import platform_matches as platform_matches
 # `from tranship import *` never shadows the builtins of those names; use
 # them as `tranship.ReferenceError` and `tranship.IOError`.
 __all__ = [
+    "Address",
+    "AddressError",
     "Conversion",
     "ConversionError",
     "Digest",
@@ -56,6 +61,7 @@ __all__ = [
     "RegistryError",
     "TranshipError",
     "diff_id_file",
+    "parse_address",
     "parse_digest",
     "parse_manifest",
     "parse_platform",

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any, final
 
 __all__ = [
+    "Address",
+    "AddressError",
     "AsyncRegistry",
     "Conversion",
     "ConversionError",
@@ -28,6 +30,7 @@ __all__ = [
     "RegistryError",
     "TranshipError",
     "diff_id_file",
+    "parse_address",
     "parse_digest",
     "parse_manifest",
     "parse_platform",
@@ -42,6 +45,9 @@ class TranshipError(Exception):
 
 class ReferenceError(TranshipError):
     """An image reference is malformed (`INVALID_REFERENCE`)."""
+
+class AddressError(TranshipError):
+    """An image address names an unsupported transport or is malformed (`INVALID_ADDRESS`)."""
 
 class DigestError(TranshipError):
     """A digest is malformed or content does not match it."""
@@ -112,6 +118,28 @@ class Reference:
 
 def parse_reference(text: str) -> Reference:
     """Parses and normalises `[registry/]repository[:tag][@digest]`."""
+
+@final
+class Address:
+    """Where an image is: `docker://REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]` or `docker-archive:FILE[:REF|:@INDEX]`."""
+
+    @property
+    def transport(self) -> str: ...
+    @property
+    def path(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def reference(self) -> str | None: ...
+    @property
+    def index(self) -> int | None: ...
+    @property
+    def text(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def parse_address(text: str) -> Address:
+    """Parses an image address; raises `AddressError` or `ReferenceError`."""
 
 @final
 class Platform:

@@ -1,9 +1,10 @@
-//! References: any text must parse or be refused, never panic; what
-//! parses must print back to a reference that parses to the same thing.
+//! References and image addresses: any text must parse or be refused,
+//! never panic; what parses must print back to text that parses to the
+//! same thing.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tranship::Reference;
+use tranship::{Address, Reference};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -13,5 +14,10 @@ fuzz_target!(|data: &[u8]| {
         let again: Reference = r.to_string().parse().expect("normalised form parses");
         assert_eq!(again.to_string(), r.to_string());
         let _ = (r.familiar(), r.endpoint(), r.report());
+    }
+    if let Ok(a) = text.parse::<Address>() {
+        let again: Address = a.to_string().parse().expect("canonical address parses");
+        assert_eq!(again, a);
+        let _ = a.report();
     }
 });

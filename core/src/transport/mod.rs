@@ -256,7 +256,7 @@ impl fmt::Display for Address {
 /// assert_eq!(r.reference.as_deref(), Some("docker.io/library/app:v1"));
 /// assert_eq!(r.index, None);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AddressReport {
     /// See [`Address::transport`].
     pub transport: String,

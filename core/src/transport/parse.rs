@@ -45,9 +45,16 @@ pub(super) fn parse(input: &str) -> Result<Address, Error> {
         return input.parse().map(Address::Registry);
     };
     match transport {
-        "docker" => Err(invalid(format!(
-            "`docker:` must be followed by `//`; expected docker://{rest}"
-        ))),
+        "docker" => {
+            let example = match rest {
+                "" => "REF".to_string(),
+                r if r.starts_with('/') => "REF".to_string(),
+                r => shown(r),
+            };
+            Err(invalid(format!(
+                "`docker:` must be followed by `//`; expected docker://{example}"
+            )))
+        }
         "oci" => {
             let (dir, name) = path_and_name(rest, "oci:DIR[:NAME]").map_err(invalid)?;
             Ok(Address::OciLayout { dir, name })

@@ -41,6 +41,9 @@ fn docker_needs_two_slashes() {
     assert_eq!(code, "INVALID_ADDRESS");
     assert!(message.contains("`//`"), "{message}");
     assert!(message.contains("docker://alpine"), "{message}");
+    assert!(refused("docker:/alpine")
+        .1
+        .ends_with("expected docker://REF"));
     assert_eq!(refused("docker://").0, "INVALID_ADDRESS");
     assert_eq!(refused("docker://Alpine").0, "INVALID_REFERENCE");
 }

@@ -704,6 +704,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_tranship_uniffi_checksum_func_parse_address(
+    ): Int
     external fun uniffi_tranship_uniffi_checksum_func_diff_id_file(
     ): Int
     external fun uniffi_tranship_uniffi_checksum_func_parse_digest(
@@ -843,6 +845,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_tags(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_tranship_uniffi_fn_func_parse_address(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_func_diff_id_file(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_func_parse_digest(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -974,6 +978,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_tranship_uniffi_checksum_func_parse_address() and 0xFFFF) != 44216) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_tranship_uniffi_checksum_func_diff_id_file() and 0xFFFF) != 31001) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2890,6 +2897,87 @@ public object FfiConverterTypeRegistry: FfiConverter<Registry, Long> {
 
     override fun write(value: Registry, buf: ByteBuffer) {
         buf.putLong(lower(value))
+    }
+}
+
+
+
+/**
+ * Where an image is: `docker://REF` (or a bare `REF`), `oci:DIR[:NAME]`,
+ * `oci-archive:FILE[:NAME]` or `docker-archive:FILE[:REF|:@INDEX]`.
+ */
+data class Address (
+    /**
+     * The transport: `docker`, `oci`, `oci-archive` or `docker-archive`.
+     */
+    var `transport`: kotlin.String
+    , 
+    /**
+     * The directory or file; null for a registry image.
+     */
+    var `path`: kotlin.String?
+    , 
+    /**
+     * The OCI image name (`org.opencontainers.image.ref.name`).
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * The normalised reference of a registry image or a `docker-archive`
+     * tag.
+     */
+    var `reference`: kotlin.String?
+    , 
+    /**
+     * The position in a `docker-archive`'s `manifest.json` (`@N`).
+     */
+    var `index`: kotlin.ULong?
+    , 
+    /**
+     * The canonical text, e.g. `docker://docker.io/library/alpine:latest`.
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAddress: FfiConverterRustBuffer<Address> {
+    override fun read(buf: ByteBuffer): Address {
+        return Address(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Address) = (
+            FfiConverterString.allocationSize(value.`transport`) +
+            FfiConverterOptionalString.allocationSize(value.`path`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`reference`) +
+            FfiConverterOptionalULong.allocationSize(value.`index`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: Address, buf: ByteBuffer) {
+            FfiConverterString.write(value.`transport`, buf)
+            FfiConverterOptionalString.write(value.`path`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`reference`, buf)
+            FfiConverterOptionalULong.write(value.`index`, buf)
+            FfiConverterString.write(value.`text`, buf)
     }
 }
 
@@ -5455,6 +5543,22 @@ public object FfiConverterMapStringTypeLogin: FfiConverterRustBuffer<Map<kotlin.
 
 
 
+
+        /**
+         * Parses an image address; fails with code `INVALID_ADDRESS`, or
+         * `INVALID_REFERENCE` when its reference is malformed.
+         */
+    @Throws(TranshipException::class) fun `parseAddress`(`text`: kotlin.String): Address {
+            return FfiConverterTypeAddress.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_parse_address(
+    
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
 
         /**
          * The digests of the layer blob file at `path`; fails with code
