@@ -4,20 +4,12 @@
 use super::credentials::normalise_key;
 use crate::error::{Error, Result};
 use crate::reference::Reference;
+use crate::transport::Address;
 
-/// Transports that name something other than a registry.
-const OTHER_TRANSPORTS: &[&str] = &[
-    "oci",
-    "oci-archive",
-    "docker-archive",
-    "docker-daemon",
-    "dir",
-    "containers-storage",
-];
-
-/// The registry image an address names: `docker://REF` or a bare `REF`.
-/// Other transports (`oci:`, `docker-archive:`, ...) are refused with
-/// INVALID_REFERENCE.
+/// The registry image an address names: `docker://REF` or a bare `REF`
+/// (the rules of [`crate::transport::Address`]). Addresses of other
+/// places (`oci:`, `docker-archive:`, ...) are refused with
+/// INVALID_REFERENCE, as registry commands need a registry.
 ///
 /// ```
 /// use tranship::registry::parse_address;
@@ -26,17 +18,16 @@ const OTHER_TRANSPORTS: &[&str] = &[
 /// assert!(parse_address("oci:/tmp/layout").is_err());
 /// ```
 pub fn parse_address(address: &str) -> Result<Reference> {
-    let text = address.strip_prefix("docker://").unwrap_or(address);
-    if let Some((transport, rest)) = text.split_once(':') {
-        let is_port = rest.starts_with(|c: char| c.is_ascii_digit());
-        if OTHER_TRANSPORTS.contains(&transport) && !is_port {
-            return Err(Error::InvalidReference {
-                input: address.to_string(),
-                reason: format!("`{transport}:` is not a registry; expected docker://REF or REF"),
-            });
-        }
+    match address.parse::<Address>()? {
+        Address::Registry(r) => Ok(r),
+        other => Err(Error::InvalidReference {
+            input: address.to_string(),
+            reason: format!(
+                "`{}:` is not a registry; expected docker://REF or REF",
+                other.transport()
+            ),
+        }),
     }
-    text.parse()
 }
 
 /// The registry a `HOST` argument names (`docker.io`, `localhost:5000`;
