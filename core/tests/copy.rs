@@ -2,6 +2,7 @@
 //! names written as `docker save` writes them, nothing left behind by a
 //! copy that fails.
 
+#![allow(clippy::unwrap_used)]
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
