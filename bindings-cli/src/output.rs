@@ -48,5 +48,5 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
             .write_all(bytes)
             .map_err(|e| Error::io("writing to standard output", e));
     }
-    tranship::blobs::write_atomically(path, bytes)
+    tranship::fs::write_atomically(path, bytes)
 }

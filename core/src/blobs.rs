@@ -18,9 +18,8 @@
 //! ```
 
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::digest::{Digest, VerifyingReader};
 use crate::error::{Error, Result};
@@ -114,9 +113,9 @@ impl BlobStore {
     }
 
     /// Stores `bytes` under their SHA-256 digest and returns it. The file
-    /// is written under a temporary name beside its final place, flushed,
-    /// and renamed, so it appears whole or not at all. A blob already
-    /// present with the right content is left alone.
+    /// is written through an [`AtomicFile`](crate::fs::AtomicFile), so it
+    /// appears whole or not at all and a failure leaves nothing behind. A
+    /// blob already present with the right content is left alone.
     pub fn write(&self, bytes: &[u8]) -> Result<Digest> {
         let digest = Digest::sha256(bytes);
         let path = self.path(&digest);
@@ -125,7 +124,7 @@ impl BlobStore {
         }
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        write_atomically(&path, bytes)?;
+        crate::fs::write_atomically(&path, bytes)?;
         Ok(digest)
     }
 
@@ -137,28 +136,6 @@ impl BlobStore {
             ),
         }
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file beside it, synced
-/// and renamed into place when complete: readers see the old file or the
-/// whole new one, and a failure leaves nothing behind.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let temp = path.with_file_name(format!(
-        ".tmp-{name}-{}-{}",
-        std::process::id(),
-        SEQUENCE.fetch_add(1, Ordering::Relaxed)
-    ));
-    File::create(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| fs::rename(&temp, path))
-        .map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            Error::io(format!("writing {}", path.display()), e)
-        })
 }
 
 #[cfg(test)]
@@ -206,6 +183,24 @@ mod tests {
         let missing = Digest::sha256(b"absent");
         assert_eq!(store.size(&missing).unwrap_err().code(), "BLOB_UNKNOWN");
         assert_eq!(store.read(&missing, 9).unwrap_err().code(), "BLOB_UNKNOWN");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let dir = temp_dir("blobs-fail");
+        let store_dir = dir.join("sha256");
+        fs::create_dir_all(&store_dir).unwrap();
+        let store = BlobStore::open(&dir).unwrap();
+        // A folder where the blob should go: the rename into place fails.
+        let digest = Digest::sha256(b"blocked");
+        fs::create_dir_all(store.path(&digest).join("inside")).unwrap();
+        assert_eq!(store.write(b"blocked").unwrap_err().code(), "IO");
+        let names: Vec<_> = fs::read_dir(&store_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from(digest.hex())]);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,6 +10,7 @@
 //! - [`manifest`]: every manifest generation, parsed from exact bytes.
 //! - [`convert`]: conversion between manifest generations, with reports.
 //! - [`blobs`]: blobs on disk (`DIR/blobs/sha256/<hex>` or `DIR/sha256/<hex>`).
+//! - [`fs`]: files written under a temporary name and renamed when complete.
 //! - [`layer`]: layer compression and diff_ids.
 //! - [`limits`]: caps that keep hostile input harmless.
 //! - [`registry`]: the OCI distribution API client (tokio, reqwest, rustls).
@@ -34,6 +35,7 @@ pub mod copy;
 pub mod descriptor;
 pub mod digest;
 pub mod error;
+pub mod fs;
 pub mod gotime;
 pub mod image;
 pub mod json;

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use futures_util::future::try_join_all;
 use serde_json::{json, Value};
-use tranship::blobs::write_atomically;
+use tranship::fs::write_atomically;
 use tranship::manifest::Manifest;
 use tranship::registry::{parse_address, BlobSource, Client, ClientSettings};
 use tranship::{Digest, Error, Limits, Reference, Result};

@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{IndexJson, OCI_LAYOUT, REF_NAME};
-use crate::blobs::write_atomically;
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::fs::write_atomically;
 use crate::image::{
     blocking, copy_verified, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination,
 };
