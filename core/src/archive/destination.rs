@@ -16,12 +16,12 @@ use std::sync::{Arc, Mutex};
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::fs::AtomicFile;
 use crate::image::{blocking, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination};
 use crate::layout::{IndexJson, OCI_LAYOUT, REF_NAME};
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 use crate::reference::Reference;
-use crate::registry::TempFile;
 
 /// The annotation containerd (and Docker 25+) name an image with.
 pub const CONTAINERD_IMAGE_NAME: &str = "io.containerd.image.name";
@@ -50,10 +50,10 @@ struct State {
 /// An archive being written.
 pub struct ArchiveDestination {
     kind: ArchiveKind,
-    path: PathBuf,
     staging: PathBuf,
-    temp: Mutex<Option<TempFile>>,
     state: Arc<Mutex<State>>,
+    /// After `state`, so the file is closed before it is removed.
+    temp: Mutex<Option<AtomicFile>>,
     describe: String,
 }
 
@@ -61,9 +61,8 @@ impl ArchiveDestination {
     /// Starts writing the archive that will be at `path` (replacing any
     /// file there, at commit only).
     pub fn create(path: &Path, kind: ArchiveKind, describe: String) -> Result<Self> {
-        let temp = TempFile::beside(path);
-        let file = std::fs::File::create(temp.path())
-            .map_err(|e| Error::io(format!("creating {}", temp.path().display()), e))?;
+        let temp = AtomicFile::beside(path);
+        let file = temp.create()?;
         let mut tar = tar::Builder::new(file);
         tar.mode(tar::HeaderMode::Deterministic);
         append(&mut tar, "oci-layout", OCI_LAYOUT)?;
@@ -74,7 +73,6 @@ impl ArchiveDestination {
             .to_path_buf();
         Ok(ArchiveDestination {
             kind,
-            path: path.to_path_buf(),
             staging,
             temp: Mutex::new(Some(temp)),
             state: Arc::new(Mutex::new(State {
@@ -328,37 +326,31 @@ impl ImageDestination for ArchiveDestination {
             let digest = root.digest();
             self.put_bytes(&digest, root.raw().to_vec()).await?;
             let files = self.closing_files(root, &digest)?;
+            let temp = self
+                .temp
+                .lock()
+                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?
+                .take();
             let state = self.state.clone();
             blocking(move || {
                 let mut state = state.lock().map_err(|_| {
                     Error::io("writing an archive", std::io::Error::other("poisoned"))
                 })?;
-                let mut tar = state.tar.take().ok_or_else(|| {
-                    Error::io(
+                let (Some(mut tar), Some(temp)) = (state.tar.take(), temp) else {
+                    return Err(Error::io(
                         "writing an archive",
                         std::io::Error::other("already committed"),
-                    )
-                })?;
+                    ));
+                };
                 for (name, bytes) in files {
                     append(&mut tar, name, &bytes)?;
                 }
                 let file = tar
                     .into_inner()
                     .map_err(|e| Error::io("finishing the archive", e))?;
-                file.sync_all()
-                    .map_err(|e| Error::io("finishing the archive", e))
+                temp.persist(file)
             })
             .await?;
-            let temp = self
-                .temp
-                .lock()
-                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?
-                .take();
-            if let Some(temp) = temp {
-                temp.persist(&self.path)
-                    .await
-                    .map_err(|e| Error::io(format!("writing {}", self.path.display()), e))?;
-            }
             Ok(digest)
         })
     }

@@ -6,13 +6,12 @@ use super::{IndexJson, OCI_LAYOUT, REF_NAME};
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::fs::write_atomically;
+use crate::fs::{write_atomically, AtomicFile};
 use crate::image::{
     blocking, copy_verified, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination,
 };
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
-use crate::registry::TempFile;
 
 /// An OCI layout being written: blobs land under their final names as
 /// they arrive; `index.json` names the image only at
@@ -115,26 +114,22 @@ impl ImageDestination for LayoutDestination {
                     .await
                     .map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
             }
-            let temp = TempFile::beside(&path);
-            let (staged, expected) = (temp.path().to_path_buf(), digest.clone());
+            let temp = AtomicFile::beside(&path);
             if owned && file.offset == 0 {
                 // A staged download, verified when fetched: move it.
-                tokio::fs::rename(&file.path, &staged)
+                tokio::fs::rename(&file.path, temp.path())
                     .await
                     .map_err(|e| Error::io(format!("moving {}", file.path.display()), e))?;
+                temp.rename_into_place_async().await
             } else {
+                let expected = digest.clone();
                 blocking(move || {
-                    let mut out = std::fs::File::create(&staged)
-                        .map_err(|e| Error::io(format!("creating {}", staged.display()), e))?;
+                    let mut out = temp.create()?;
                     copy_verified(&file, &expected, &mut out)?;
-                    out.sync_all()
-                        .map_err(|e| Error::io(format!("writing {}", staged.display()), e))
+                    temp.persist(out)
                 })
-                .await?;
-            }
-            temp.persist(&path)
                 .await
-                .map_err(|e| Error::io(format!("writing {}", path.display()), e))
+            }
         })
     }
 

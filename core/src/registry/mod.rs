@@ -56,7 +56,6 @@ pub use address::{parse_address, registry_host};
 pub use client::{Client, ClientOptions};
 pub use config::{Mirror, RegistriesConfig, RegistrySettings};
 pub use credentials::{docker_config_path, normalise_key, Credential, CredentialStore};
-pub(crate) use download::TempFile;
 pub use http_log::{HttpExchange, HttpLog};
 pub use image::{RegistryDestination, RegistrySource};
 pub use listing::referrers_tag;
