@@ -9,14 +9,15 @@ use std::path::Path;
 
 use reqwest::header::{CONTENT_LENGTH, RANGE};
 use reqwest::{Method, StatusCode};
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::AsyncWrite;
 
 use super::client::{Answer, Call, Client, Endpoint};
-use super::download::{Download, Interrupted, LimitedBuffer, TempFile};
+use super::download::{Download, Interrupted, LimitedBuffer};
 use super::errors::{self, Subject};
 use super::retry::Backoff;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::fs::AtomicFile;
 use crate::progress::{BlobProgress, Direction, Phase};
 use crate::reference::Reference;
 
@@ -77,21 +78,10 @@ impl Client {
         path: &Path,
     ) -> Result<u64> {
         // Removed on any error, and when this future is dropped unfinished.
-        let temp = TempFile::beside(path);
-        let io = |what: &str, e| Error::io(format!("{what} {}", temp.path().display()), e);
-        let mut file = tokio::fs::File::create(temp.path())
-            .await
-            .map_err(|e| io("creating", e))?;
+        let temp = AtomicFile::beside(path);
+        let mut file = temp.create_async().await?;
         let n = self.get_blob(reference, digest, size, &mut file).await?;
-        file.flush().await.map_err(|e| io("writing", e))?;
-        file.sync_all().await.map_err(|e| io("syncing", e))?;
-        drop(file);
-        temp.persist(path).await.map_err(|e| {
-            Error::io(
-                format!("renaming a temporary file to {}", path.display()),
-                e,
-            )
-        })?;
+        temp.persist_async(file).await?;
         Ok(n)
     }
 
@@ -187,5 +177,64 @@ impl Client {
                 .into_error(Subject::Blob, &format!("GET blob {digest}"))
                 .await),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+    use crate::registry::ClientOptions;
+
+    /// A server on 127.0.0.1 answering every request with `200` and `body`.
+    async fn serve(body: &'static [u8]) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = Vec::new();
+                let mut buf = [0; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body).await;
+            }
+        });
+        address
+    }
+
+    #[tokio::test]
+    async fn a_failed_download_leaves_no_temporary_file() {
+        let registry = serve(b"hullo").await;
+        let dir = std::env::temp_dir().join(format!("tranship-download-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let client = Client::new(ClientOptions::default());
+        let reference: Reference = format!("{registry}/app:v1").parse().unwrap();
+        let err = client
+            .get_blob_to_path(
+                &reference,
+                &Digest::sha256(b"hello"),
+                None,
+                &dir.join("blob"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "DIGEST_MISMATCH", "{err}");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            0,
+            "a file was kept"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,9 +1,6 @@
 //! The body of one blob download: hashed and written as it arrives,
 //! resumed across dropped connections, kept only when verified.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use reqwest::header::CONTENT_RANGE;
 use reqwest::StatusCode;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -91,55 +88,6 @@ fn check_range_start(answer: &Answer, done: u64) -> Result<()> {
             message: format!("asked for bytes from {done}, got Content-Range `{range}`"),
         })
     }
-}
-
-/// A temporary file beside its destination, removed when dropped unless
-/// it was moved into place: also when the future that owns it is
-/// cancelled, so nothing partial is ever left behind.
-pub(crate) struct TempFile {
-    path: PathBuf,
-    kept: bool,
-}
-
-impl TempFile {
-    /// A name for a temporary file beside `destination` (not created yet).
-    pub(crate) fn beside(destination: &Path) -> Self {
-        TempFile {
-            path: temp_path(destination),
-            kept: false,
-        }
-    }
-
-    /// Where the temporary file is.
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Renames the file to `destination`; it is then no longer removed.
-    pub(crate) async fn persist(mut self, destination: &Path) -> std::io::Result<()> {
-        tokio::fs::rename(&self.path, destination).await?;
-        self.kept = true;
-        Ok(())
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.kept {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
-}
-
-/// `.NAME.tmp-PID-N` beside `path`.
-fn temp_path(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "blob".into());
-    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
 }
 
 /// An in-memory writer that refuses to grow past a limit.
