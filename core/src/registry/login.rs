@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::credential_helper;
 use super::credentials::{helper_server, normalise_key};
 use crate::error::{Error, Result};
+use crate::fs::AtomicFile;
 
 /// Stores `username`/`password` for `registry` in the Docker config at
 /// `config` (see [`docker_config_path`](super::docker_config_path)).
@@ -112,20 +113,13 @@ async fn write_object(path: &Path, doc: &Map<String, Value>) -> Result<()> {
             .await
             .map_err(|e| io("creating the folder of", e))?;
     }
-    let temp = path.with_extension(format!("json.tmp-{}", std::process::id()));
-    let mut options = tokio::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    let mut file = options.open(&temp).await.map_err(|e| io("creating", e))?;
+    // Removed on any error, and when this future is dropped unfinished.
+    let temp = AtomicFile::beside(path).owner_only();
+    let mut file = temp.create_async().await?;
     tokio::io::AsyncWriteExt::write_all(&mut file, &text)
         .await
         .map_err(|e| io("writing", e))?;
-    file.sync_all().await.map_err(|e| io("syncing", e))?;
-    drop(file);
-    tokio::fs::rename(&temp, path)
-        .await
-        .map_err(|e| io("replacing", e))
+    temp.persist_async(file).await
 }
 
 #[cfg(test)]
@@ -163,6 +157,26 @@ mod tests {
             .unwrap());
         assert_eq!(store.lookup("localhost:5000", "a").await.unwrap(), None);
         assert!(!remove_login(&config, "localhost:5000").await.unwrap());
+        tokio::fs::remove_dir_all(&dir).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("tranship-login-fail-{}", std::process::id()));
+        let _ = tokio::fs::remove_dir_all(&dir).await;
+        // A folder where the config file should go: replacing it fails.
+        let config = dir.join("config.json");
+        tokio::fs::create_dir_all(config.join("inside"))
+            .await
+            .unwrap();
+        let err = write_object(&config, &Map::new()).await.unwrap_err();
+        assert_eq!(err.code(), "IO", "{err}");
+        let mut names = tokio::fs::read_dir(&dir).await.unwrap();
+        let mut found = Vec::new();
+        while let Some(entry) = names.next_entry().await.unwrap() {
+            found.push(entry.file_name());
+        }
+        assert_eq!(found, ["config.json"]);
         tokio::fs::remove_dir_all(&dir).await.unwrap();
     }
 }
