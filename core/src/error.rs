@@ -3,8 +3,24 @@
 //! Codes are part of the public contract: the CLI prints `error[CODE]`,
 //! Python raises a `TranshipError` subclass with `.code`, Node rejects with
 //! `err.code`, Kotlin and Swift receive a typed error carrying `code`.
+//!
+//! Each code belongs to one [`ErrorFamily`], a kind of failure callers
+//! catch as a whole (Python raises one exception class per family). The
+//! table [`CODES`] lists every code once, with its family.
+//!
+//! ```
+//! use tranship::error::ErrorFamily;
+//! let err = "no spaces allowed".parse::<tranship::Reference>().unwrap_err();
+//! assert_eq!(err.code(), "INVALID_REFERENCE");
+//! assert_eq!(err.family(), ErrorFamily::Reference);
+//! assert_eq!(ErrorFamily::of_code("DIGEST_MISMATCH"), Some(ErrorFamily::Digest));
+//! ```
 
 use crate::digest::Digest;
+
+mod family;
+
+pub use family::{ErrorFamily, CODES};
 
 /// Result with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -241,6 +257,12 @@ impl Error {
         }
     }
 
+    /// The family of this error's code, as listed in [`CODES`].
+    pub fn family(&self) -> ErrorFamily {
+        ErrorFamily::of_code(self.code())
+            .expect("every code is listed in CODES (proved by error::tests)")
+    }
+
     /// Wraps an I/O error with a description of what was being done.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
@@ -250,42 +272,96 @@ impl Error {
     }
 }
 
-/// Every code [`Error::code`] can return, for documentation and bindings.
-pub const CODES: &[&str] = &[
-    "INVALID_REFERENCE",
-    "INVALID_ADDRESS",
-    "INVALID_DIGEST",
-    "DIGEST_MISMATCH",
-    "INVALID_MANIFEST",
-    "UNSUPPORTED_MEDIA_TYPE",
-    "INVALID_SIGNATURE",
-    "INVALID_PLATFORM",
-    "PLATFORM_NOT_FOUND",
-    "LIMIT_EXCEEDED",
-    "INVALID_LAYER",
-    "INVALID_JSON",
-    "INVALID_TIME",
-    "MANIFEST_UNKNOWN",
-    "BLOB_UNKNOWN",
-    "CONVERSION",
-    "INVALID_KEY",
-    "INVALID_ARCHIVE",
-    "IO",
-    "NAME_UNKNOWN",
-    "UNAUTHORIZED",
-    "DENIED",
-    "TOO_MANY_REQUESTS",
-    "REGISTRY",
-    "NETWORK",
-    "CREDENTIALS",
-    "INVALID_CONFIG",
-];
-
 /// ` (rate limit: a; b)` when the registry sent rate-limit headers.
 fn rate_limit_suffix(headers: &[String]) -> String {
     if headers.is_empty() {
         String::new()
     } else {
         format!(" (rate limit: {})", headers.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    /// One error of each variant. The match makes a new variant fail to
+    /// compile until it is listed here with a sample.
+    macro_rules! one_of_each {
+        ($($pattern:pat => $sample:expr,)*) => {{
+            #[allow(dead_code)]
+            fn exhaustive(e: &Error) {
+                match e {
+                    $($pattern => {})*
+                }
+            }
+            vec![$({
+                let sample = $sample;
+                assert!(matches!(sample, $pattern), "{} is not a sample of {}", sample, stringify!($pattern));
+                sample
+            }),*]
+        }};
+    }
+
+    fn samples() -> Vec<Error> {
+        let text = || String::from("x");
+        one_of_each! {
+            Error::InvalidReference { .. } => Error::InvalidReference { input: text(), reason: text() },
+            Error::InvalidAddress { .. } => Error::InvalidAddress { input: text(), reason: text() },
+            Error::InvalidDigest { .. } => Error::InvalidDigest { input: text(), reason: text() },
+            Error::DigestMismatch { .. } => Error::DigestMismatch {
+                expected: Digest::sha256(b"a"),
+                actual: Digest::sha256(b"b"),
+            },
+            Error::InvalidManifest(_) => Error::InvalidManifest(text()),
+            Error::UnsupportedMediaType(_) => Error::UnsupportedMediaType(text()),
+            Error::InvalidSignature(_) => Error::InvalidSignature(text()),
+            Error::InvalidPlatform { .. } => Error::InvalidPlatform { input: text(), reason: text() },
+            Error::PlatformNotFound { .. } => Error::PlatformNotFound { wanted: text(), available: text() },
+            Error::LimitExceeded { .. } => Error::LimitExceeded { what: "x", found: 2, limit: 1 },
+            Error::ManifestUnknown { .. } => Error::ManifestUnknown { message: text() },
+            Error::BlobUnknown { .. } => Error::BlobUnknown { message: text() },
+            Error::NameUnknown { .. } => Error::NameUnknown { message: text() },
+            Error::Unauthorized { .. } => Error::Unauthorized { message: text() },
+            Error::Denied { .. } => Error::Denied { message: text() },
+            Error::TooManyRequests { .. } => Error::TooManyRequests { message: text(), rate_limit: Vec::new() },
+            Error::Registry { .. } => Error::Registry { registry_code: text(), status: 500, message: text() },
+            Error::Network { .. } => Error::Network { context: text(), message: text() },
+            Error::Credentials(_) => Error::Credentials(text()),
+            Error::InvalidConfig(_) => Error::InvalidConfig(text()),
+            Error::InvalidLayer { .. } => Error::InvalidLayer { layer: text(), reason: text() },
+            Error::LayerTooLarge { .. } => Error::LayerTooLarge { layer: text(), limit: 1 },
+            Error::InvalidJson(_) => Error::InvalidJson(text()),
+            Error::InvalidTime { .. } => Error::InvalidTime { input: text(), reason: text() },
+            Error::Conversion(_) => Error::Conversion(text()),
+            Error::InvalidKey(_) => Error::InvalidKey(text()),
+            Error::InvalidArchive { .. } => Error::InvalidArchive { archive: text(), reason: text() },
+            Error::Io { .. } => Error::io("x", std::io::Error::other("x")),
+        }
+    }
+
+    #[test]
+    fn every_variant_has_a_code_listed_with_a_family() {
+        for e in samples() {
+            let family = ErrorFamily::of_code(e.code());
+            assert!(family.is_some(), "{} is missing from CODES", e.code());
+            assert_eq!(Some(e.family()), family);
+        }
+    }
+
+    #[test]
+    fn codes_are_listed_once_and_every_one_is_used() {
+        let mut listed = HashSet::new();
+        for (code, _) in CODES {
+            assert!(listed.insert(*code), "{code} is listed twice");
+            assert!(
+                code.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'),
+                "{code}"
+            );
+        }
+        let used: HashSet<_> = samples().iter().map(Error::code).collect();
+        assert_eq!(listed, used, "CODES lists codes no variant has");
     }
 }

@@ -21,7 +21,7 @@
 //! - [`places`]: an address opened as a source or destination.
 //! - [`copy`]: moving an image between any two places.
 //! - [`progress`]: progress events for blob transfers.
-//! - [`error`]: one error enum with stable codes.
+//! - [`error`]: one error enum with stable codes, grouped in families.
 //!
 //! ```
 //! let r: tranship::Reference = "alpine".parse().unwrap();
