@@ -1,28 +1,27 @@
 //! The one place where core errors become Python exceptions.
 //!
 //! Every exception derives from `tranship.TranshipError` and carries the
-//! core's stable code in `.code`. Codes are grouped into families so
-//! callers can catch a whole kind of failure:
+//! core's stable code in `.code`. Each core error family
+//! (`tranship::error::ErrorFamily`, whose table `CODES` gives every code
+//! its family) is one class, so callers can catch a whole kind of failure:
 //!
-//! | class            | codes |
-//! |------------------|-------|
-//! | `ReferenceError` | `INVALID_REFERENCE` |
-//! | `AddressError`   | `INVALID_ADDRESS` |
-//! | `DigestError`    | `INVALID_DIGEST`, `DIGEST_MISMATCH` |
-//! | `ManifestError`  | `INVALID_MANIFEST`, `UNSUPPORTED_MEDIA_TYPE`, `INVALID_SIGNATURE`, `INVALID_KEY`, `INVALID_JSON`, `INVALID_CONFIG`, `INVALID_TIME` |
-//! | `PlatformError`  | `INVALID_PLATFORM`, `PLATFORM_NOT_FOUND` |
-//! | `ConversionError`| `CONVERSION` |
-//! | `LayerError`     | `INVALID_LAYER` |
-//! | `RegistryError`  | `MANIFEST_UNKNOWN`, `BLOB_UNKNOWN`, `NAME_UNKNOWN`, `UNAUTHORIZED`, `DENIED`, `TOO_MANY_REQUESTS`, `REGISTRY`, `NETWORK`, `CREDENTIALS` |
-//! | `LimitError`     | `LIMIT_EXCEEDED` |
-//! | `IOError`        | `IO` |
-//!
-//! A code without a family (one added to the core later) raises
-//! `TranshipError` itself, still with its `.code`.
+//! | class             | family       |
+//! |-------------------|--------------|
+//! | `ReferenceError`  | `Reference`  |
+//! | `AddressError`    | `Address`    |
+//! | `DigestError`     | `Digest`     |
+//! | `ManifestError`   | `Manifest`   |
+//! | `PlatformError`   | `Platform`   |
+//! | `ConversionError` | `Conversion` |
+//! | `LayerError`      | `Layer`      |
+//! | `RegistryError`   | `Registry`   |
+//! | `LimitError`      | `Limit`      |
+//! | `IOError`         | `Io`         |
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::{create_exception, PyErr};
+use tranship::error::ErrorFamily;
 
 create_exception!(
     tranship,
@@ -96,27 +95,17 @@ create_exception!(
 pub(crate) fn to_py(err: tranship::Error) -> PyErr {
     let code = err.code();
     let message = err.to_string();
-    let py_err = match code {
-        "INVALID_REFERENCE" => ReferenceError::new_err(message),
-        "INVALID_ADDRESS" => AddressError::new_err(message),
-        "INVALID_DIGEST" | "DIGEST_MISMATCH" => DigestError::new_err(message),
-        "INVALID_MANIFEST"
-        | "UNSUPPORTED_MEDIA_TYPE"
-        | "INVALID_SIGNATURE"
-        | "INVALID_KEY"
-        | "INVALID_JSON"
-        | "INVALID_CONFIG"
-        | "INVALID_TIME" => ManifestError::new_err(message),
-        "CONVERSION" => ConversionError::new_err(message),
-        "INVALID_LAYER" => LayerError::new_err(message),
-        "MANIFEST_UNKNOWN" | "BLOB_UNKNOWN" | "NAME_UNKNOWN" | "UNAUTHORIZED" | "DENIED"
-        | "TOO_MANY_REQUESTS" | "REGISTRY" | "NETWORK" | "CREDENTIALS" => {
-            RegistryError::new_err(message)
-        }
-        "INVALID_PLATFORM" | "PLATFORM_NOT_FOUND" => PlatformError::new_err(message),
-        "LIMIT_EXCEEDED" => LimitError::new_err(message),
-        "IO" => IOError::new_err(message),
-        _ => TranshipError::new_err(message),
+    let py_err = match err.family() {
+        ErrorFamily::Reference => ReferenceError::new_err(message),
+        ErrorFamily::Address => AddressError::new_err(message),
+        ErrorFamily::Digest => DigestError::new_err(message),
+        ErrorFamily::Manifest => ManifestError::new_err(message),
+        ErrorFamily::Platform => PlatformError::new_err(message),
+        ErrorFamily::Conversion => ConversionError::new_err(message),
+        ErrorFamily::Layer => LayerError::new_err(message),
+        ErrorFamily::Registry => RegistryError::new_err(message),
+        ErrorFamily::Limit => LimitError::new_err(message),
+        ErrorFamily::Io => IOError::new_err(message),
     };
     Python::attach(|py| match py_err.value(py).setattr("code", code) {
         Ok(()) => py_err,
