@@ -14,6 +14,7 @@
 //! | `PlatformError`   | `Platform`   |
 //! | `ConversionError` | `Conversion` |
 //! | `LayerError`      | `Layer`      |
+//! | `ArchiveError`    | `Archive`    |
 //! | `RegistryError`   | `Registry`   |
 //! | `LimitError`      | `Limit`      |
 //! | `IOError`         | `Io`         |
@@ -79,6 +80,12 @@ create_exception!(
 );
 create_exception!(
     tranship,
+    ArchiveError,
+    TranshipError,
+    "A tarball is malformed, truncated or has entries that could escape it (`INVALID_ARCHIVE`)."
+);
+create_exception!(
+    tranship,
     LimitError,
     TranshipError,
     "Input exceeds a configured limit (`LIMIT_EXCEEDED`)."
@@ -103,6 +110,7 @@ pub(crate) fn to_py(err: tranship::Error) -> PyErr {
         ErrorFamily::Platform => PlatformError::new_err(message),
         ErrorFamily::Conversion => ConversionError::new_err(message),
         ErrorFamily::Layer => LayerError::new_err(message),
+        ErrorFamily::Archive => ArchiveError::new_err(message),
         ErrorFamily::Registry => RegistryError::new_err(message),
         ErrorFamily::Limit => LimitError::new_err(message),
         ErrorFamily::Io => IOError::new_err(message),

@@ -28,8 +28,8 @@ mod _native {
     use crate::digest::{parse_digest, Digest};
     #[pymodule_export]
     use crate::error::{
-        AddressError, ConversionError, DigestError, IOError, LayerError, LimitError, ManifestError,
-        PlatformError, ReferenceError, RegistryError, TranshipError,
+        AddressError, ArchiveError, ConversionError, DigestError, IOError, LayerError, LimitError,
+        ManifestError, PlatformError, ReferenceError, RegistryError, TranshipError,
     };
     #[pymodule_export]
     use crate::manifest::{parse_manifest, Limits, Manifest};

@@ -8,6 +8,7 @@ GIL; :mod:`tranship.aio` has the same client for asyncio.
 
 from tranship._native import Address as Address
 from tranship._native import AddressError as AddressError
+from tranship._native import ArchiveError as ArchiveError
 from tranship._native import Conversion as Conversion
 from tranship._native import ConversionError as ConversionError
 from tranship._native import Digest as Digest
@@ -42,6 +43,7 @@ from tranship._native import platform_matches as platform_matches
 __all__ = [
     "Address",
     "AddressError",
+    "ArchiveError",
     "Conversion",
     "ConversionError",
     "Digest",

@@ -8,6 +8,7 @@ from typing import Any, final
 __all__ = [
     "Address",
     "AddressError",
+    "ArchiveError",
     "AsyncRegistry",
     "Conversion",
     "ConversionError",
@@ -63,6 +64,9 @@ class ConversionError(TranshipError):
 
 class LayerError(TranshipError):
     """A layer blob is not a readable (compressed) tar stream (`INVALID_LAYER`)."""
+
+class ArchiveError(TranshipError):
+    """A tarball is malformed, truncated or has entries that could escape it (`INVALID_ARCHIVE`)."""
 
 class RegistryError(TranshipError):
     """A registry refused or could not be reached, or lacks the content."""

@@ -18,7 +18,7 @@ pub const CODES: &[(&str, ErrorFamily)] = &[
     ("PLATFORM_NOT_FOUND", ErrorFamily::Platform),
     ("CONVERSION", ErrorFamily::Conversion),
     ("INVALID_LAYER", ErrorFamily::Layer),
-    ("INVALID_ARCHIVE", ErrorFamily::Layer),
+    ("INVALID_ARCHIVE", ErrorFamily::Archive),
     ("MANIFEST_UNKNOWN", ErrorFamily::Registry),
     ("BLOB_UNKNOWN", ErrorFamily::Registry),
     ("NAME_UNKNOWN", ErrorFamily::Registry),
@@ -58,9 +58,12 @@ pub enum ErrorFamily {
     /// A conversion the target format cannot express (Python
     /// `ConversionError`).
     Conversion,
-    /// A layer blob, or an image archive, that is not a readable tar
-    /// stream (Python `LayerError`).
+    /// A layer blob that is not a readable (compressed) tar stream
+    /// (Python `LayerError`).
     Layer,
+    /// An image tarball that is malformed, truncated or unsafe (Python
+    /// `ArchiveError`).
+    Archive,
     /// A registry refused, could not be reached, lacks the content, or
     /// its credentials could not be had (Python `RegistryError`).
     Registry,
@@ -80,6 +83,7 @@ impl ErrorFamily {
         ErrorFamily::Platform,
         ErrorFamily::Conversion,
         ErrorFamily::Layer,
+        ErrorFamily::Archive,
         ErrorFamily::Registry,
         ErrorFamily::Limit,
         ErrorFamily::Io,
@@ -95,6 +99,7 @@ impl ErrorFamily {
             ErrorFamily::Platform => "PLATFORM",
             ErrorFamily::Conversion => "CONVERSION",
             ErrorFamily::Layer => "LAYER",
+            ErrorFamily::Archive => "ARCHIVE",
             ErrorFamily::Registry => "REGISTRY",
             ErrorFamily::Limit => "LIMIT",
             ErrorFamily::Io => "IO",
