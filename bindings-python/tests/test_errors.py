@@ -17,7 +17,7 @@ from corpus import CORPUS, OPS, case_files
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "python.md"
 FAMILIES = (
     "ReferenceError", "AddressError", "DigestError", "ManifestError", "PlatformError",
-    "ConversionError", "LayerError", "RegistryError", "LimitError", "IOError",
+    "ConversionError", "LayerError", "ArchiveError", "RegistryError", "LimitError", "IOError",
 )
 
 
