@@ -66,14 +66,17 @@ pub(super) async fn move_blobs(
     diff_ids: bool,
     options: &CopyOptions,
 ) -> Result<Vec<Moved>> {
-    stream::iter(
-        blobs
-            .iter()
-            .map(|blob| move_blob(source, destination, blob, diff_ids, options)),
-    )
-    .buffered(options.jobs.max(1))
-    .try_collect()
-    .await
+    // The futures are made before they are streamed: a stream over a
+    // borrowing closure would keep `copy`'s future from being `Send` for
+    // callers that spawn it (the bindings).
+    let moves: Vec<_> = blobs
+        .iter()
+        .map(|blob| move_blob(source, destination, blob, diff_ids, options))
+        .collect();
+    stream::iter(moves)
+        .buffered(options.jobs.max(1))
+        .try_collect()
+        .await
 }
 
 async fn move_blob(

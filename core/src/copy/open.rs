@@ -178,3 +178,16 @@ pub async fn copy(request: &CopyRequest, client: &Client) -> Result<CopySummary>
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bindings run a copy as a spawned task on a multi-thread
+    /// runtime: its future must be `Send` (compiling is the test).
+    #[allow(dead_code)]
+    fn a_copy_can_be_spawned(request: CopyRequest, client: Client) {
+        fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+        spawnable(async move { copy(&request, &client).await });
+    }
+}
