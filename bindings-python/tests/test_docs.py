@@ -3,6 +3,8 @@
 The registry examples push to ``$REPOSITORY``: here a repository of the
 registry scripts/test-bindings starts (``TRANSHIP_TEST_REGISTRY``); without
 it they skip, saying why, or fail when ``TRANSHIP_REQUIRE_REGISTRY`` is set.
+Every example runs in the checkout's root, where the copy example finds
+``examples/hello-schema1``.
 """
 
 import os
@@ -12,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "python.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "python.md"
 EXAMPLES = re.findall(r"^```python\n(.*?)^```$", DOC.read_text(), re.S | re.M)
 
 
@@ -30,4 +33,7 @@ def test_example(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
                 pytest.fail(reason)
             pytest.skip(reason)
         monkeypatch.setenv("REPOSITORY", f"{registry}/python-docs-{uuid.uuid4().hex[:12]}/hello")
+    # The examples name the repository's files (`examples/...`) from the
+    # checkout, as a reader running them there would.
+    monkeypatch.chdir(ROOT)
     exec(compile(code, str(DOC), "exec"), {"__name__": "__doc_example__"})

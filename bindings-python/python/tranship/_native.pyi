@@ -403,6 +403,22 @@ class Registry:
     ) -> list[dict[str, Any]]:
         """The manifests whose subject is `subject_digest`, as descriptor dicts."""
 
+    def copy(
+        self,
+        source: str,
+        destination: str,
+        *,
+        platforms: list[str] | None = None,
+        all: bool = False,
+        format: str | None = None,
+        jobs: int | None = None,
+        additional_tags: list[str] | None = None,
+        signing_key: str | os.PathLike[str] | None = None,
+        unsigned: bool = False,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> dict[str, Any]:
+        """Copies an image between addresses; returns the summary as a dict."""
+
 @final
 class AsyncRegistry:
     """`tranship.aio.Registry`: `Registry` with asyncio futures."""
@@ -455,3 +471,17 @@ class AsyncRegistry:
     def referrers(
         self, reference: str, subject_digest: str, artifact_type: str | None = None
     ) -> asyncio.Future[list[dict[str, Any]]]: ...
+    def copy(
+        self,
+        source: str,
+        destination: str,
+        *,
+        platforms: list[str] | None = None,
+        all: bool = False,
+        format: str | None = None,
+        jobs: int | None = None,
+        additional_tags: list[str] | None = None,
+        signing_key: str | os.PathLike[str] | None = None,
+        unsigned: bool = False,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> asyncio.Future[dict[str, Any]]: ...

@@ -58,3 +58,17 @@ class Registry:
     async def referrers(
         self, reference: str, subject_digest: str, artifact_type: str | None = None
     ) -> list[dict[str, Any]]: ...
+    async def copy(
+        self,
+        source: str,
+        destination: str,
+        *,
+        platforms: list[str] | None = None,
+        all: bool = False,
+        format: str | None = None,
+        jobs: int | None = None,
+        additional_tags: list[str] | None = None,
+        signing_key: str | os.PathLike[str] | None = None,
+        unsigned: bool = False,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> dict[str, Any]: ...

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
+use tranship::copy::CopySettings;
 use tranship::registry::{BlobSource, Client, ClientSettings, Credential};
 
 use crate::error::to_py;
@@ -215,6 +216,42 @@ macro_rules! registry_methods {
             ) -> PyResult<Py<PyAny>> {
                 let call =
                     operations::referrers(&self.0, reference, subject_digest, artifact_type)?;
+                $run(py, call)
+            }
+
+            /// Copies the image `source` names to `destination` (each
+            /// `docker://REF` or `REF`, `oci:DIR[:NAME]`,
+            /// `oci-archive:FILE[:NAME]` or
+            /// `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+            /// `format` asks or the destination cannot hold the source's;
+            /// returns the summary as a dict. Nothing is named at the
+            /// destination unless the whole copy succeeds.
+            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, signing_key=None, unsigned=false, progress=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn copy(
+                &self,
+                py: Python<'_>,
+                source: &str,
+                destination: &str,
+                platforms: Option<Vec<String>>,
+                all: bool,
+                format: Option<String>,
+                jobs: Option<usize>,
+                additional_tags: Option<Vec<String>>,
+                signing_key: Option<PathBuf>,
+                unsigned: bool,
+                progress: Option<Py<PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                let settings = CopySettings {
+                    platforms: platforms.unwrap_or_default(),
+                    all,
+                    format,
+                    jobs,
+                    additional_tags: additional_tags.unwrap_or_default(),
+                    signing_key,
+                    unsigned,
+                };
+                let call = operations::copy(&self.0, source, destination, &settings, progress)?;
                 $run(py, call)
             }
         }

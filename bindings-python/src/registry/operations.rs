@@ -6,10 +6,11 @@ use std::future::Future;
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
+use tranship::copy::{CopyRequest, CopySettings};
 use tranship::registry::{parse_address, registry_host, BlobSource, Client};
 use tranship::{MediaType, Platform, Reference};
 
-use super::results::{Fetched, ManifestHead, PushedBlob, Referrer};
+use super::results::{CopySummary, Fetched, ManifestHead, PushedBlob, Referrer};
 use crate::convert::digest;
 use crate::error::to_py;
 use crate::manifest::Manifest;
@@ -171,4 +172,19 @@ pub(crate) fn referrers(
             .await?;
         Ok(found.into_iter().map(Referrer).collect())
     })
+}
+
+/// `copy`: every choice is read and checked by the core's
+/// `CopyRequest::from_settings` before the call starts.
+pub(crate) fn copy(
+    client: &Client,
+    source: &str,
+    destination: &str,
+    settings: &CopySettings,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<impl Call<CopySummary>> {
+    let mut request = CopyRequest::from_settings(source, destination, settings).map_err(to_py)?;
+    request.options.progress = sink(progress);
+    let client = client.clone();
+    Ok(async move { Ok(CopySummary(tranship::copy::copy(&request, &client).await?)) })
 }

@@ -1,11 +1,13 @@
 //! What registry calls return: `FetchedManifest`, `ManifestHead`,
-//! `PushedBlob`, and referrers as descriptor dicts.
+//! `PushedBlob`, referrers as descriptor dicts, and a copy's summary as
+//! a dict.
 //!
 //! Each is built from the core's value once the call is done; the ones
 //! holding a `Manifest` are made with the GIL held, by `IntoPyObject`.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use pythonize::pythonize;
 use tranship::registry::Resolved;
 
 use crate::manifest::Manifest;
@@ -169,6 +171,20 @@ impl<'py> IntoPyObject<'py> for Referrer {
         dict.set_item("artifact_type", d.artifact_type)?;
         dict.set_item("annotations", d.annotations)?;
         Ok(dict)
+    }
+}
+
+/// What `Registry.copy` returns: the core's summary as a dict with the
+/// keys of `tranship copy --json` (without `kind`).
+pub(crate) struct CopySummary(pub(crate) tranship::copy::CopySummary);
+
+impl<'py> IntoPyObject<'py> for CopySummary {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        Ok(pythonize(py, &self.0)?)
     }
 }
 
