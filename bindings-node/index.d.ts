@@ -127,6 +127,15 @@ export declare class Registry {
    * `sha256-<hex>` index when the registry has no such API).
    */
   referrers(reference: string, subjectDigest: string, artifactType?: string | undefined | null, options?: CallOptions | undefined | null): Promise<Array<Descriptor>>
+  /**
+   * Copies the image `source` names to `destination` (each
+   * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+   * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+   * `format` asks or the destination cannot hold the source's format.
+   * Nothing is named at the destination unless the whole copy
+   * succeeds.
+   */
+  copy(source: string, destination: string, options?: CopyOptions | undefined | null): Promise<CopySummary>
 }
 
 /**
@@ -149,6 +158,16 @@ export interface Address {
   index?: number
   /** The canonical text, e.g. `docker://docker.io/library/alpine:latest`. */
   text: string
+}
+
+/** One blob of a copy. */
+export interface BlobSummary {
+  /** Its digest. */
+  digest: string
+  /** Its size in bytes. */
+  size: number
+  /** `existed`, `mounted` or `copied`. */
+  outcome: string
 }
 
 /** Options every registry call takes. */
@@ -203,6 +222,71 @@ export interface ConvertOptions {
   unsigned?: boolean
   /** The schema1 signing key, PEM or JWK. */
   signingKey?: Buffer
+}
+
+/**
+ * What `copy` may be told; every field may be left out (the core's
+ * defaults: what the destination can hold, every digest kept, four blobs
+ * at once).
+ */
+export interface CopyOptions {
+  /** Platforms to copy out of an index (`os/arch[/variant]`). */
+  platforms?: Array<string>
+  /** Copy every platform of an index. */
+  all?: boolean
+  /**
+   * Convert to `v2s1`, `v2s2` or `oci` (digests change and are
+   * reported).
+   */
+  format?: string
+  /** Blobs moved at once (default 4). */
+  jobs?: number
+  /** More `NAME:TAG`s for a docker-archive destination. */
+  additionalTags?: Array<string>
+  /** Sign a schema1 result with this key file (PEM or JWK). */
+  signingKey?: string
+  /** Leave a schema1 result unsigned. */
+  unsigned?: boolean
+  /** Called with each `ProgressEvent` of the blobs moved. */
+  progress?: (event: ProgressEvent) => void
+  /**
+   * Aborting it cancels the copy (nothing is named at the
+   * destination); the Promise rejects with its `reason`.
+   */
+  signal?: AbortSignal
+}
+
+/** What a copy did. */
+export interface CopySummary {
+  /** The source address. */
+  source: string
+  /** The destination address. */
+  destination: string
+  /** The digest of what the source address named (an index or image). */
+  sourceDigest: string
+  /**
+   * The digest of what the destination now holds under its name;
+   * equal to `sourceDigest` unless something was converted or a
+   * platform was picked out of an index.
+   */
+  destinationDigest: string
+  /** The media type written at the destination. */
+  mediaType: string
+  /** The platforms copied out of an index (empty for a single image). */
+  platforms: Array<string>
+  /** Why those (or why the whole index). */
+  platformReason: string
+  /** Every conversion, with old and new digests. */
+  conversions: Array<ConversionReport>
+  /** Every blob, once each. */
+  blobs: Array<BlobSummary>
+  /**
+   * Bytes written to the destination (blobs that existed or were
+   * mounted count for nothing).
+   */
+  bytesCopied: number
+  /** Manifests written, children first, the named one last. */
+  manifests: Array<string>
 }
 
 /** A descriptor: what a referrer listing holds. */

@@ -13,13 +13,17 @@ use std::path::PathBuf;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array};
 use napi::Env;
 use napi_derive::napi;
+use tranship::copy::{CopyRequest, CopySettings};
 use tranship::registry::{parse_address, registry_host, BlobSource, Client, ClientSettings};
 use tranship::{Digest, MediaType, Platform, Reference};
 
 pub use options::{
-    CallOptions, GetManifestOptions, Login, PushBlobOptions, RegistryOptions, TransferOptions,
+    CallOptions, CopyOptions, GetManifestOptions, Login, PushBlobOptions, RegistryOptions,
+    TransferOptions,
 };
-pub use results::{Descriptor, FetchedManifest, ManifestHead, PushedBlob};
+pub use results::{
+    BlobSummary, CopySummary, Descriptor, FetchedManifest, ManifestHead, PushedBlob,
+};
 
 use crate::background::promise;
 use crate::error::{to_js, Result};
@@ -313,6 +317,45 @@ impl Registry {
         promise(env, signal, work, |found| {
             found.into_iter().map(Descriptor::from).collect::<Vec<_>>()
         })
+    }
+
+    /// Copies the image `source` names to `destination` (each
+    /// `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+    /// or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+    /// `format` asks or the destination cannot hold the source's format.
+    /// Nothing is named at the destination unless the whole copy
+    /// succeeds.
+    #[napi]
+    pub fn copy<'env>(
+        &self,
+        env: &'env Env,
+        source: String,
+        destination: String,
+        options: Option<CopyOptions>,
+    ) -> napi::Result<PromiseRaw<'env, CopySummary>> {
+        let options = options.unwrap_or_default();
+        let (progress, signal) = (Sink::new(options.progress), options.signal);
+        let settings = CopySettings {
+            platforms: options.platforms.unwrap_or_default(),
+            all: options.all.unwrap_or_default(),
+            format: options.format,
+            jobs: options.jobs.map(|n| n as usize),
+            additional_tags: options.additional_tags.unwrap_or_default(),
+            signing_key: options.signing_key.map(Into::into),
+            unsigned: options.unsigned.unwrap_or_default(),
+        };
+        let (client, sink) = (self.0.clone(), progress.sink.clone());
+        let work = async move {
+            let result = async {
+                let mut request = CopyRequest::from_settings(&source, &destination, &settings)?;
+                request.options.progress = sink;
+                tranship::copy::copy(&request, &client).await
+            }
+            .await;
+            progress.delivered().await;
+            result
+        };
+        promise(env, signal, work, CopySummary::from)
     }
 }
 

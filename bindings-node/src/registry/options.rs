@@ -119,6 +119,36 @@ pub struct TransferOptions {
     pub signal: Option<Signal>,
 }
 
+/// What `copy` may be told; every field may be left out (the core's
+/// defaults: what the destination can hold, every digest kept, four blobs
+/// at once).
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct CopyOptions {
+    /// Platforms to copy out of an index (`os/arch[/variant]`).
+    pub platforms: Option<Vec<String>>,
+    /// Copy every platform of an index.
+    pub all: Option<bool>,
+    /// Convert to `v2s1`, `v2s2` or `oci` (digests change and are
+    /// reported).
+    pub format: Option<String>,
+    /// Blobs moved at once (default 4).
+    pub jobs: Option<u32>,
+    /// More `NAME:TAG`s for a docker-archive destination.
+    pub additional_tags: Option<Vec<String>>,
+    /// Sign a schema1 result with this key file (PEM or JWK).
+    pub signing_key: Option<String>,
+    /// Leave a schema1 result unsigned.
+    pub unsigned: Option<bool>,
+    /// Called with each `ProgressEvent` of the blobs moved.
+    #[napi(ts_type = "(event: ProgressEvent) => void")]
+    pub progress: Option<ProgressCallback>,
+    /// Aborting it cancels the copy (nothing is named at the
+    /// destination); the Promise rejects with its `reason`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
 /// Options every registry call takes.
 #[napi(object, object_to_js = false)]
 #[derive(Default)]
