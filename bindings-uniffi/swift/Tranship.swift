@@ -1090,6 +1090,20 @@ public protocol RegistryProtocol: AnyObject, Sendable {
     func catalog(host: String) async throws  -> [String]
     
     /**
+     * Copies the image `source` names to `destination` (each
+     * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+     * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+     * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
+     * hold the source's format. `platforms` or `all` choose what an
+     * index gives; `jobs` blobs move at once (default 4);
+     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * (a PEM or JWK file) or `unsigned` finish a schema1 result.
+     * Nothing is named at the destination unless the whole copy
+     * succeeds; cancelling the call stops it.
+     */
+    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], signingKey: String?, unsigned: Bool, progress: ProgressListener?) async throws  -> CopySummary
+    
+    /**
      * Deletes the manifest (a tag is resolved to its digest first);
      * returns the deleted digest.
      */
@@ -1261,6 +1275,34 @@ open func catalog(host: String)async throws  -> [String]  {
             completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceString.lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * Copies the image `source` names to `destination` (each
+     * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+     * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+     * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
+     * hold the source's format. `platforms` or `all` choose what an
+     * index gives; `jobs` blobs move at once (default 4);
+     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * (a PEM or JWK file) or `unsigned` finish a schema1 result.
+     * Nothing is named at the destination unless the whole copy
+     * succeeds; cancelling the call stops it.
+     */
+open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], signingKey: String? = nil, unsigned: Bool = false, progress: ProgressListener? = nil)async throws  -> CopySummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_copy(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterOptionTypeProgressListener.lower(progress)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCopySummary_lift,
             errorHandler: FfiConverterTypeTranshipError_lift
         )
 }
@@ -1646,6 +1688,85 @@ public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
 
 
 /**
+ * One blob of a copy.
+ */
+public struct BlobSummary: Equatable, Hashable {
+    /**
+     * Its digest.
+     */
+    public var digest: String
+    /**
+     * Its size in bytes.
+     */
+    public var size: UInt64
+    /**
+     * `existed`, `mounted` or `copied`.
+     */
+    public var outcome: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its digest.
+         */digest: String, 
+        /**
+         * Its size in bytes.
+         */size: UInt64, 
+        /**
+         * `existed`, `mounted` or `copied`.
+         */outcome: String) {
+        self.digest = digest
+        self.size = size
+        self.outcome = outcome
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BlobSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBlobSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BlobSummary {
+        return
+            try BlobSummary(
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                outcome: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BlobSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.outcome, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlobSummary_lift(_ buf: RustBuffer) throws -> BlobSummary {
+    return try FfiConverterTypeBlobSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlobSummary_lower(_ value: BlobSummary) -> RustBuffer {
+    return FfiConverterTypeBlobSummary.lower(value)
+}
+
+
+/**
  * The outcome of `manifest.convert`.
  */
 public struct Conversion {
@@ -1982,6 +2103,171 @@ public func FfiConverterTypeConvertOptions_lift(_ buf: RustBuffer) throws -> Con
 #endif
 public func FfiConverterTypeConvertOptions_lower(_ value: ConvertOptions) -> RustBuffer {
     return FfiConverterTypeConvertOptions.lower(value)
+}
+
+
+/**
+ * What a copy did.
+ */
+public struct CopySummary: Equatable, Hashable {
+    /**
+     * The source address.
+     */
+    public var source: String
+    /**
+     * The destination address.
+     */
+    public var destination: String
+    /**
+     * The digest of what the source address named (an index or image).
+     */
+    public var sourceDigest: String
+    /**
+     * The digest of what the destination now holds under its name;
+     * equal to `sourceDigest` unless something was converted or a
+     * platform was picked out of an index.
+     */
+    public var destinationDigest: String
+    /**
+     * The media type written at the destination.
+     */
+    public var mediaType: String
+    /**
+     * The platforms copied out of an index (empty for a single image).
+     */
+    public var platforms: [String]
+    /**
+     * Why those (or why the whole index).
+     */
+    public var platformReason: String
+    /**
+     * Every conversion, with old and new digests.
+     */
+    public var conversions: [ConversionReport]
+    /**
+     * Every blob, once each.
+     */
+    public var blobs: [BlobSummary]
+    /**
+     * Bytes written to the destination (blobs that existed or were
+     * mounted count for nothing).
+     */
+    public var bytesCopied: UInt64
+    /**
+     * Manifests written, children first, the named one last.
+     */
+    public var manifests: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The source address.
+         */source: String, 
+        /**
+         * The destination address.
+         */destination: String, 
+        /**
+         * The digest of what the source address named (an index or image).
+         */sourceDigest: String, 
+        /**
+         * The digest of what the destination now holds under its name;
+         * equal to `sourceDigest` unless something was converted or a
+         * platform was picked out of an index.
+         */destinationDigest: String, 
+        /**
+         * The media type written at the destination.
+         */mediaType: String, 
+        /**
+         * The platforms copied out of an index (empty for a single image).
+         */platforms: [String], 
+        /**
+         * Why those (or why the whole index).
+         */platformReason: String, 
+        /**
+         * Every conversion, with old and new digests.
+         */conversions: [ConversionReport], 
+        /**
+         * Every blob, once each.
+         */blobs: [BlobSummary], 
+        /**
+         * Bytes written to the destination (blobs that existed or were
+         * mounted count for nothing).
+         */bytesCopied: UInt64, 
+        /**
+         * Manifests written, children first, the named one last.
+         */manifests: [String]) {
+        self.source = source
+        self.destination = destination
+        self.sourceDigest = sourceDigest
+        self.destinationDigest = destinationDigest
+        self.mediaType = mediaType
+        self.platforms = platforms
+        self.platformReason = platformReason
+        self.conversions = conversions
+        self.blobs = blobs
+        self.bytesCopied = bytesCopied
+        self.manifests = manifests
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CopySummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCopySummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CopySummary {
+        return
+            try CopySummary(
+                source: FfiConverterString.read(from: &buf), 
+                destination: FfiConverterString.read(from: &buf), 
+                sourceDigest: FfiConverterString.read(from: &buf), 
+                destinationDigest: FfiConverterString.read(from: &buf), 
+                mediaType: FfiConverterString.read(from: &buf), 
+                platforms: FfiConverterSequenceString.read(from: &buf), 
+                platformReason: FfiConverterString.read(from: &buf), 
+                conversions: FfiConverterSequenceTypeConversionReport.read(from: &buf), 
+                blobs: FfiConverterSequenceTypeBlobSummary.read(from: &buf), 
+                bytesCopied: FfiConverterUInt64.read(from: &buf), 
+                manifests: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CopySummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterString.write(value.destination, into: &buf)
+        FfiConverterString.write(value.sourceDigest, into: &buf)
+        FfiConverterString.write(value.destinationDigest, into: &buf)
+        FfiConverterString.write(value.mediaType, into: &buf)
+        FfiConverterSequenceString.write(value.platforms, into: &buf)
+        FfiConverterString.write(value.platformReason, into: &buf)
+        FfiConverterSequenceTypeConversionReport.write(value.conversions, into: &buf)
+        FfiConverterSequenceTypeBlobSummary.write(value.blobs, into: &buf)
+        FfiConverterUInt64.write(value.bytesCopied, into: &buf)
+        FfiConverterSequenceString.write(value.manifests, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCopySummary_lift(_ buf: RustBuffer) throws -> CopySummary {
+    return try FfiConverterTypeCopySummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCopySummary_lower(_ value: CopySummary) -> RustBuffer {
+    return FfiConverterTypeCopySummary.lower(value)
 }
 
 
@@ -4519,6 +4805,56 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeBlobSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [BlobSummary]
+
+    public static func write(_ value: [BlobSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBlobSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BlobSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BlobSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBlobSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeConversionReport: FfiConverterRustBuffer {
+    typealias SwiftType = [ConversionReport]
+
+    public static func write(_ value: [ConversionReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConversionReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConversionReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ConversionReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConversionReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDescriptor: FfiConverterRustBuffer {
     typealias SwiftType = [Descriptor]
 
@@ -4922,6 +5258,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_catalog() != 21812) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 60369) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {

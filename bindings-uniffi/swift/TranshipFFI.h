@@ -354,6 +354,11 @@ uint64_t uniffi_tranship_uniffi_fn_method_registry_blob_exists(uint64_t ptr, Rus
 uint64_t uniffi_tranship_uniffi_fn_method_registry_catalog(uint64_t ptr, RustBuffer host
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
+uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, RustBuffer signing_key, int8_t unsigned, RustBuffer progress
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_DELETE_MANIFEST
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_DELETE_MANIFEST
 uint64_t uniffi_tranship_uniffi_fn_method_registry_delete_manifest(uint64_t ptr, RustBuffer reference
@@ -809,6 +814,12 @@ uint16_t uniffi_tranship_uniffi_checksum_method_registry_blob_exists(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_CATALOG
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_CATALOG
 uint16_t uniffi_tranship_uniffi_checksum_method_registry_catalog(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_COPY
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_COPY
+uint16_t uniffi_tranship_uniffi_checksum_method_registry_copy(void
     
 );
 #endif

@@ -7,11 +7,14 @@ mod results;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use tranship::copy::{CopyRequest, CopySettings};
 use tranship::registry::{parse_address, registry_host, BlobSource, Client, ClientSettings};
 use tranship::{Digest, MediaType, Platform, Reference};
 
 pub use options::{Login, RegistryOptions};
-pub use results::{Descriptor, FetchedManifest, ManifestHead, PushedBlob};
+pub use results::{
+    BlobSummary, CopySummary, Descriptor, FetchedManifest, ManifestHead, PushedBlob,
+};
 
 use crate::error::TranshipError;
 use crate::manifest::Manifest;
@@ -220,6 +223,54 @@ impl Registry {
             .referrers(&reference, &subject, artifact_type.as_deref())
             .await?;
         Ok(found.into_iter().map(Descriptor::from).collect())
+    }
+
+    /// Copies the image `source` names to `destination` (each
+    /// `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+    /// or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+    /// `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
+    /// hold the source's format. `platforms` or `all` choose what an
+    /// index gives; `jobs` blobs move at once (default 4);
+    /// `additionalTags` name a docker-archive's image too; `signingKey`
+    /// (a PEM or JWK file) or `unsigned` finish a schema1 result.
+    /// Nothing is named at the destination unless the whole copy
+    /// succeeds; cancelling the call stops it.
+    #[uniffi::method(default(
+        platforms = [],
+        all = false,
+        format = None,
+        jobs = None,
+        additional_tags = [],
+        signing_key = None,
+        unsigned = false,
+        progress = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn copy(
+        &self,
+        source: String,
+        destination: String,
+        platforms: Vec<String>,
+        all: bool,
+        format: Option<String>,
+        jobs: Option<u32>,
+        additional_tags: Vec<String>,
+        signing_key: Option<String>,
+        unsigned: bool,
+        progress: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<CopySummary, TranshipError> {
+        let settings = CopySettings {
+            platforms,
+            all,
+            format,
+            jobs: jobs.map(|n| n as usize),
+            additional_tags,
+            signing_key: signing_key.map(Into::into),
+            unsigned,
+        };
+        let mut request = CopyRequest::from_settings(&source, &destination, &settings)?;
+        request.options.progress = sink(progress);
+        Ok(tranship::copy::copy(&request, &self.0).await?.into())
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tranship::registry::Resolved;
 
 use crate::manifest::Manifest;
+use crate::report::ConversionReport;
 
 /// A manifest fetched from a registry.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -107,6 +108,73 @@ impl From<tranship::Descriptor> for Descriptor {
             size: d.size,
             artifact_type: d.artifact_type,
             annotations: d.annotations.into_iter().collect(),
+        }
+    }
+}
+
+/// What a copy did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CopySummary {
+    /// The source address.
+    pub source: String,
+    /// The destination address.
+    pub destination: String,
+    /// The digest of what the source address named (an index or image).
+    pub source_digest: String,
+    /// The digest of what the destination now holds under its name;
+    /// equal to `sourceDigest` unless something was converted or a
+    /// platform was picked out of an index.
+    pub destination_digest: String,
+    /// The media type written at the destination.
+    pub media_type: String,
+    /// The platforms copied out of an index (empty for a single image).
+    pub platforms: Vec<String>,
+    /// Why those (or why the whole index).
+    pub platform_reason: String,
+    /// Every conversion, with old and new digests.
+    pub conversions: Vec<ConversionReport>,
+    /// Every blob, once each.
+    pub blobs: Vec<BlobSummary>,
+    /// Bytes written to the destination (blobs that existed or were
+    /// mounted count for nothing).
+    pub bytes_copied: u64,
+    /// Manifests written, children first, the named one last.
+    pub manifests: Vec<String>,
+}
+
+/// One blob of a copy.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BlobSummary {
+    /// Its digest.
+    pub digest: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// `existed`, `mounted` or `copied`.
+    pub outcome: String,
+}
+
+impl From<tranship::copy::CopySummary> for CopySummary {
+    fn from(s: tranship::copy::CopySummary) -> Self {
+        CopySummary {
+            source: s.source,
+            destination: s.destination,
+            source_digest: s.source_digest.to_string(),
+            destination_digest: s.destination_digest.to_string(),
+            media_type: s.media_type,
+            platforms: s.platforms,
+            platform_reason: s.platform_reason,
+            conversions: s.conversions.into_iter().map(Into::into).collect(),
+            blobs: s
+                .blobs
+                .into_iter()
+                .map(|b| BlobSummary {
+                    digest: b.digest.to_string(),
+                    size: b.size,
+                    outcome: b.outcome.to_string(),
+                })
+                .collect(),
+            bytes_copied: s.bytes_copied,
+            manifests: s.manifests.iter().map(ToString::to_string).collect(),
         }
     }
 }

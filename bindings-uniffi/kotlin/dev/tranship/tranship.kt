@@ -740,6 +740,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_catalog(
     ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_copy(
+    ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_delete_manifest(
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_get_blob(
@@ -822,6 +824,8 @@ internal object UniffiLib {
     external fun uniffi_tranship_uniffi_fn_method_registry_blob_exists(`ptr`: Long,`reference`: RustBuffer.ByValue,`digest`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_catalog(`ptr`: Long,`host`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`progress`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_delete_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
@@ -1030,6 +1034,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_catalog() and 0xFFFF) != 21812) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 60369) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
@@ -2320,6 +2327,20 @@ public interface RegistryInterface {
     suspend fun `catalog`(`host`: kotlin.String): List<kotlin.String>
     
     /**
+     * Copies the image `source` names to `destination` (each
+     * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+     * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+     * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
+     * hold the source's format. `platforms` or `all` choose what an
+     * index gives; `jobs` blobs move at once (default 4);
+     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * (a PEM or JWK file) or `unsigned` finish a schema1 result.
+     * Nothing is named at the destination unless the whole copy
+     * succeeds; cancelling the call stops it.
+     */
+    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `progress`: ProgressListener? = null): CopySummary
+    
+    /**
      * Deletes the manifest (a tag is resolved to its digest first);
      * returns the deleted digest.
      */
@@ -2553,6 +2574,49 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceString.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Copies the image `source` names to `destination` (each
+     * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
+     * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
+     * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
+     * hold the source's format. `platforms` or `all` choose what an
+     * index gives; `jobs` blobs move at once (default 4);
+     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * (a PEM or JWK file) or `unsigned` finish a schema1 result.
+     * Nothing is named at the destination unless the whole copy
+     * succeeds; cancelling the call stops it.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `progress`: ProgressListener?) : CopySummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`source`),
+        FfiConverterString.lower(`destination`),
+        FfiConverterSequenceString.lower(`platforms`),
+        FfiConverterBoolean.lower(`all`),
+        FfiConverterOptionalString.lower(`format`),
+        FfiConverterOptionalUInt.lower(`jobs`),
+        FfiConverterSequenceString.lower(`additionalTags`),
+        FfiConverterOptionalString.lower(`signingKey`),
+        FfiConverterBoolean.lower(`unsigned`),
+        FfiConverterOptionalTypeProgressListener.lower(`progress`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCopySummary.lift(it) },
         // Error FFI converter
         TranshipException.ErrorHandler,
     )
@@ -2984,6 +3048,61 @@ public object FfiConverterTypeAddress: FfiConverterRustBuffer<Address> {
 
 
 /**
+ * One blob of a copy.
+ */
+data class BlobSummary (
+    /**
+     * Its digest.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Its size in bytes.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * `existed`, `mounted` or `copied`.
+     */
+    var `outcome`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBlobSummary: FfiConverterRustBuffer<BlobSummary> {
+    override fun read(buf: ByteBuffer): BlobSummary {
+        return BlobSummary(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BlobSummary) = (
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterString.allocationSize(value.`outcome`)
+    )
+
+    override fun write(value: BlobSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterString.write(value.`outcome`, buf)
+    }
+}
+
+
+
+/**
  * The outcome of `manifest.convert`.
  */
 data class Conversion (
@@ -3236,6 +3355,128 @@ public object FfiConverterTypeConvertOptions: FfiConverterRustBuffer<ConvertOpti
             FfiConverterOptionalString.write(value.`tag`, buf)
             FfiConverterBoolean.write(value.`unsigned`, buf)
             FfiConverterOptionalByteArray.write(value.`signingKey`, buf)
+    }
+}
+
+
+
+/**
+ * What a copy did.
+ */
+data class CopySummary (
+    /**
+     * The source address.
+     */
+    var `source`: kotlin.String
+    , 
+    /**
+     * The destination address.
+     */
+    var `destination`: kotlin.String
+    , 
+    /**
+     * The digest of what the source address named (an index or image).
+     */
+    var `sourceDigest`: kotlin.String
+    , 
+    /**
+     * The digest of what the destination now holds under its name;
+     * equal to `sourceDigest` unless something was converted or a
+     * platform was picked out of an index.
+     */
+    var `destinationDigest`: kotlin.String
+    , 
+    /**
+     * The media type written at the destination.
+     */
+    var `mediaType`: kotlin.String
+    , 
+    /**
+     * The platforms copied out of an index (empty for a single image).
+     */
+    var `platforms`: List<kotlin.String>
+    , 
+    /**
+     * Why those (or why the whole index).
+     */
+    var `platformReason`: kotlin.String
+    , 
+    /**
+     * Every conversion, with old and new digests.
+     */
+    var `conversions`: List<ConversionReport>
+    , 
+    /**
+     * Every blob, once each.
+     */
+    var `blobs`: List<BlobSummary>
+    , 
+    /**
+     * Bytes written to the destination (blobs that existed or were
+     * mounted count for nothing).
+     */
+    var `bytesCopied`: kotlin.ULong
+    , 
+    /**
+     * Manifests written, children first, the named one last.
+     */
+    var `manifests`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
+    override fun read(buf: ByteBuffer): CopySummary {
+        return CopySummary(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeConversionReport.read(buf),
+            FfiConverterSequenceTypeBlobSummary.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CopySummary) = (
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterString.allocationSize(value.`destination`) +
+            FfiConverterString.allocationSize(value.`sourceDigest`) +
+            FfiConverterString.allocationSize(value.`destinationDigest`) +
+            FfiConverterString.allocationSize(value.`mediaType`) +
+            FfiConverterSequenceString.allocationSize(value.`platforms`) +
+            FfiConverterString.allocationSize(value.`platformReason`) +
+            FfiConverterSequenceTypeConversionReport.allocationSize(value.`conversions`) +
+            FfiConverterSequenceTypeBlobSummary.allocationSize(value.`blobs`) +
+            FfiConverterULong.allocationSize(value.`bytesCopied`) +
+            FfiConverterSequenceString.allocationSize(value.`manifests`)
+    )
+
+    override fun write(value: CopySummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterString.write(value.`destination`, buf)
+            FfiConverterString.write(value.`sourceDigest`, buf)
+            FfiConverterString.write(value.`destinationDigest`, buf)
+            FfiConverterString.write(value.`mediaType`, buf)
+            FfiConverterSequenceString.write(value.`platforms`, buf)
+            FfiConverterString.write(value.`platformReason`, buf)
+            FfiConverterSequenceTypeConversionReport.write(value.`conversions`, buf)
+            FfiConverterSequenceTypeBlobSummary.write(value.`blobs`, buf)
+            FfiConverterULong.write(value.`bytesCopied`, buf)
+            FfiConverterSequenceString.write(value.`manifests`, buf)
     }
 }
 
@@ -5276,6 +5517,62 @@ public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterByteArray.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBlobSummary: FfiConverterRustBuffer<List<BlobSummary>> {
+    override fun read(buf: ByteBuffer): List<BlobSummary> {
+        val len = buf.getInt()
+        return List<BlobSummary>(len) {
+            FfiConverterTypeBlobSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BlobSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBlobSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BlobSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBlobSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeConversionReport: FfiConverterRustBuffer<List<ConversionReport>> {
+    override fun read(buf: ByteBuffer): List<ConversionReport> {
+        val len = buf.getInt()
+        return List<ConversionReport>(len) {
+            FfiConverterTypeConversionReport.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ConversionReport>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeConversionReport.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ConversionReport>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeConversionReport.write(it, buf)
         }
     }
 }
