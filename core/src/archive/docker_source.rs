@@ -102,7 +102,7 @@ impl DockerArchiveSource {
             let file = tar
                 .entry(name)
                 .ok_or_else(|| bad(format!("manifest.json names {name}, which it lacks")))?;
-            let (digest, media_type) = layer_digest(&file, diff_ids.get(i))?;
+            let (digest, media_type) = layer_digest(&file, diff_ids.get(i), path)?;
             layers.push(format!(
                 r#"{{"mediaType":"{media_type}","size":{},"digest":"{digest}"}}"#,
                 file.len
@@ -232,20 +232,24 @@ fn diff_ids(config: &[u8]) -> Vec<Digest> {
 
 /// A layer file's digest and media type: a plain tar is named by its
 /// diff_id (checked when it is copied); a compressed one is hashed.
-fn layer_digest(file: &BlobFile, diff_id: Option<&Digest>) -> Result<(Digest, &'static str)> {
+fn layer_digest(
+    file: &BlobFile,
+    diff_id: Option<&Digest>,
+    archive: &Path,
+) -> Result<(Digest, &'static str)> {
     use std::io::Read;
     let mut prefix = [0u8; 8];
     let mut reader = file.open()?;
     let n = reader
         .read(&mut prefix)
-        .map_err(|e| Error::io(format!("reading {}", file.path.display()), e))?;
+        .map_err(|e| Error::io(format!("reading {}", archive.display()), e))?;
     let compression = crate::layer::Compression::detect(&prefix[..n]);
     let media_type = match compression {
         crate::layer::Compression::None => "application/vnd.docker.image.rootfs.diff.tar",
         crate::layer::Compression::Gzip => "application/vnd.docker.image.rootfs.diff.tar.gzip",
         other => {
             return Err(Error::InvalidArchive {
-                archive: file.path.display().to_string(),
+                archive: archive.display().to_string(),
                 reason: format!(
                     "a layer is {}-compressed, which a docker-archive cannot describe",
                     other.as_str()
@@ -256,7 +260,7 @@ fn layer_digest(file: &BlobFile, diff_id: Option<&Digest>) -> Result<(Digest, &'
     let digest = match (compression, diff_id) {
         (crate::layer::Compression::None, Some(d)) => d.clone(),
         _ => Digest::compute_reader(crate::digest::Algorithm::Sha256, file.open()?)
-            .map_err(|e| Error::io(format!("reading {}", file.path.display()), e))?,
+            .map_err(|e| Error::io(format!("reading {}", archive.display()), e))?,
     };
     Ok((digest, media_type))
 }
