@@ -19,7 +19,8 @@ use tranship::Limits;
 fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("tranship-fuzz-archive-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("tranship-fuzz-archive-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a scratch folder");
         dir
     })
@@ -28,7 +29,10 @@ fn scratch() -> &'static Path {
 /// The sources here never wait: one poll finishes them.
 fn now<T>(future: impl Future<Output = T>) -> Option<T> {
     let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(value) => Some(value),
         Poll::Pending => None,
     }
@@ -42,11 +46,15 @@ fn read_through(source: &dyn ImageSource) {
     let _ = root.report();
     let mut blobs: Vec<BlobRef> = Vec::new();
     if let Some(image) = root.as_image() {
-        blobs.extend(std::iter::once(&image.config).chain(&image.layers).map(|d| BlobRef {
-            digest: d.digest.clone(),
-            size: Some(d.size),
-            media_type: Some(d.media_type.clone()),
-        }));
+        blobs.extend(
+            std::iter::once(&image.config)
+                .chain(&image.layers)
+                .map(|d| BlobRef {
+                    digest: d.digest.clone(),
+                    size: Some(d.size),
+                    media_type: Some(d.media_type.clone()),
+                }),
+        );
     }
     if let Some(index) = root.as_index() {
         for child in &index.manifests {
