@@ -44,6 +44,9 @@ enum Inner {
 struct Legacy {
     manifest: Manifest,
     blobs: BTreeMap<Digest, BlobFile>,
+    /// Held while the blobs are read: a gzip-compressed archive's
+    /// decompressed copy, which the ranges point into, lives as long.
+    _tar: Arc<TarIndex>,
 }
 
 impl DockerArchiveSource {
@@ -99,7 +102,7 @@ impl DockerArchiveSource {
             let file = tar
                 .entry(name)
                 .ok_or_else(|| bad(format!("manifest.json names {name}, which it lacks")))?;
-            let (digest, media_type) = layer_digest(&file, diff_ids.get(i))?;
+            let (digest, media_type) = layer_digest(&file, diff_ids.get(i), path)?;
             layers.push(format!(
                 r#"{{"mediaType":"{media_type}","size":{},"digest":"{digest}"}}"#,
                 file.len
@@ -115,7 +118,11 @@ impl DockerArchiveSource {
         Ok(DockerArchiveSource {
             describe,
             repo_tags,
-            inner: Inner::Legacy(Box::new(Legacy { manifest, blobs })),
+            inner: Inner::Legacy(Box::new(Legacy {
+                manifest,
+                blobs,
+                _tar: tar,
+            })),
         })
     }
 
@@ -225,20 +232,24 @@ fn diff_ids(config: &[u8]) -> Vec<Digest> {
 
 /// A layer file's digest and media type: a plain tar is named by its
 /// diff_id (checked when it is copied); a compressed one is hashed.
-fn layer_digest(file: &BlobFile, diff_id: Option<&Digest>) -> Result<(Digest, &'static str)> {
+fn layer_digest(
+    file: &BlobFile,
+    diff_id: Option<&Digest>,
+    archive: &Path,
+) -> Result<(Digest, &'static str)> {
     use std::io::Read;
     let mut prefix = [0u8; 8];
     let mut reader = file.open()?;
     let n = reader
         .read(&mut prefix)
-        .map_err(|e| Error::io(format!("reading {}", file.path.display()), e))?;
+        .map_err(|e| Error::io(format!("reading {}", archive.display()), e))?;
     let compression = crate::layer::Compression::detect(&prefix[..n]);
     let media_type = match compression {
         crate::layer::Compression::None => "application/vnd.docker.image.rootfs.diff.tar",
         crate::layer::Compression::Gzip => "application/vnd.docker.image.rootfs.diff.tar.gzip",
         other => {
             return Err(Error::InvalidArchive {
-                archive: file.path.display().to_string(),
+                archive: archive.display().to_string(),
                 reason: format!(
                     "a layer is {}-compressed, which a docker-archive cannot describe",
                     other.as_str()
@@ -249,7 +260,7 @@ fn layer_digest(file: &BlobFile, diff_id: Option<&Digest>) -> Result<(Digest, &'
     let digest = match (compression, diff_id) {
         (crate::layer::Compression::None, Some(d)) => d.clone(),
         _ => Digest::compute_reader(crate::digest::Algorithm::Sha256, file.open()?)
-            .map_err(|e| Error::io(format!("reading {}", file.path.display()), e))?,
+            .map_err(|e| Error::io(format!("reading {}", archive.display()), e))?,
     };
     Ok((digest, media_type))
 }
@@ -296,5 +307,76 @@ impl ImageSource for DockerArchiveSource {
                 })
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn append(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) {
+        let mut h = tar::Header::new_ustar();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, data).unwrap();
+    }
+
+    /// A `docker save` archive of the legacy form (no OCI layout): one
+    /// uncompressed layer named by folder, as podman and skopeo write.
+    fn legacy_archive() -> (Vec<u8>, Vec<u8>) {
+        let mut layer = tar::Builder::new(Vec::new());
+        append(&mut layer, "hello", b"hello\n");
+        let layer = layer.into_inner().unwrap();
+        let config = format!(
+            r#"{{"architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#,
+            Digest::sha256(&layer)
+        );
+        let mut b = tar::Builder::new(Vec::new());
+        append(
+            &mut b,
+            "manifest.json",
+            br#"[{"Config":"c.json","RepoTags":["t/img:v1"],"Layers":["l/layer.tar"]}]"#,
+        );
+        append(&mut b, "c.json", config.as_bytes());
+        append(&mut b, "l/layer.tar", &layer);
+        (b.into_inner().unwrap(), layer)
+    }
+
+    #[tokio::test]
+    async fn a_gzipped_legacy_archive_stays_readable_while_open() {
+        let (plain, layer) = legacy_archive();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &plain).unwrap();
+        let dir = std::env::temp_dir().join(format!("tranship-docker-src-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("img.tar.gz");
+        std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        let want: Reference = "t/img:v1".parse().unwrap();
+        let source = DockerArchiveSource::open(
+            &path,
+            Some(&want),
+            None,
+            &dir,
+            "x".into(),
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(source.repo_tags(), ["t/img:v1"]);
+        let root = source.root().await.unwrap();
+        let image = root.as_image().unwrap();
+        let digest = Digest::sha256(&layer);
+        assert_eq!(image.layers[0].digest, digest);
+        let blob = BlobRef {
+            digest: digest.clone(),
+            size: None,
+            media_type: None,
+        };
+        // The layer is read from the decompressed copy, which the source
+        // keeps until it is dropped.
+        let file = source.local_blob(&blob).unwrap().unwrap();
+        assert_eq!(file.read_all(1 << 20).unwrap(), layer);
+        drop(source);
+        assert!(!file.path.exists(), "the decompressed copy is removed");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

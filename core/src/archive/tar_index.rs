@@ -17,6 +17,8 @@ const MAX_ENTRIES: usize = 100_000;
 #[derive(Debug)]
 pub struct TarIndex {
     path: PathBuf,
+    /// The archive as the caller named it (messages name this one).
+    archive: PathBuf,
     entries: BTreeMap<String, (u64, u64)>,
     /// A decompressed copy that this index owns (removed when dropped).
     owned: bool,
@@ -62,9 +64,15 @@ impl TarIndex {
         Self::scan(path, path)
     }
 
-    /// The archive file the ranges point into.
+    /// The archive file the ranges point into (for a gzip-compressed
+    /// archive, its decompressed copy).
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The archive that was opened, as given to [`TarIndex::open`].
+    pub fn archive(&self) -> &Path {
+        &self.archive
     }
 
     /// The regular file `name` (leading `./` ignored), if present.
@@ -99,9 +107,10 @@ impl TarIndex {
         let mut seen = std::collections::BTreeSet::new();
         let iter = archive
             .entries_with_seek()
-            .map_err(|e| bad(format!("not a tar archive: {e}")))?;
+            .map_err(|e| bad(format!("not a tar archive: {}", printable(&e))))?;
         for entry in iter {
-            let entry = entry.map_err(|e| bad(format!("truncated or corrupt: {e}")))?;
+            let entry =
+                entry.map_err(|e| bad(format!("truncated or corrupt: {}", printable(&e))))?;
             if seen.len() >= MAX_ENTRIES {
                 return Err(bad(format!("more than {MAX_ENTRIES} entries")));
             }
@@ -173,10 +182,26 @@ impl TarIndex {
         }
         Ok(TarIndex {
             path: plain.to_path_buf(),
+            archive: shown.to_path_buf(),
             entries,
             owned: false,
         })
     }
+}
+
+/// An error of the tar reader, which may quote the bytes of a corrupt
+/// header: those that are not printable are shown as `?`.
+fn printable(e: &std::io::Error) -> String {
+    e.to_string()
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == char::REPLACEMENT_CHARACTER {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// `a/b/c` from an entry name; refuses absolute paths and `..`.
@@ -337,10 +362,16 @@ mod tests {
         let t = tar_with(&[("a", tar::EntryType::Regular, &[7u8; 3000], None)]);
         let err = index_of(&t[..1000]).unwrap_err();
         assert_eq!(err.code(), "INVALID_ARCHIVE", "{err}");
+        let mut garbage = vec![0xffu8; 512];
+        garbage[..4].copy_from_slice(b"junk");
+        let err = index_of(&garbage).unwrap_err().to_string();
+        assert!(err.contains("corrupt"), "{err}");
+        assert!(!err.contains(char::REPLACEMENT_CHARACTER), "{err}");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         std::io::Write::write_all(&mut gz, &t).unwrap();
         let index = index_of(&gz.finish().unwrap()).unwrap();
         let plain = index.path().to_path_buf();
+        assert_ne!(plain, index.archive(), "read from a decompressed copy");
         assert_eq!(
             index.entry("a").unwrap().read_all(4000).unwrap(),
             vec![7u8; 3000]

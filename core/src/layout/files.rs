@@ -73,7 +73,7 @@ impl LayoutFiles {
     fn describe(&self) -> String {
         match self {
             LayoutFiles::Dir(dir) => dir.display().to_string(),
-            LayoutFiles::Archive(index) => index.path().display().to_string(),
+            LayoutFiles::Archive(index) => index.archive().display().to_string(),
         }
     }
 }
