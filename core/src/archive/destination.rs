@@ -13,7 +13,6 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::fs::AtomicFile;
@@ -92,9 +91,7 @@ impl ArchiveDestination {
     ) -> Result<()> {
         let state = self.state.clone();
         blocking(move || {
-            let mut state = state
-                .lock()
-                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?;
+            let mut state = lock(&state)?;
             let State { tar, written } = &mut *state;
             let tar = tar.as_mut().ok_or_else(|| {
                 Error::io(
@@ -124,24 +121,16 @@ impl ArchiveDestination {
         root: &Manifest,
         digest: &Digest,
     ) -> Result<Vec<(&'static str, Vec<u8>)>> {
-        let entry = |annotations: &[(&str, String)]| -> Result<Descriptor> {
-            let mut d: Descriptor = serde_json::from_value(serde_json::json!({
-                "mediaType": root.media_type().as_str(),
-                "digest": digest.to_string(),
-                "size": root.raw().len(),
-            }))
-            .map_err(|e| Error::InvalidManifest(format!("index.json entry: {e}")))?;
-            for (k, v) in annotations {
-                d.annotations.insert(k.to_string(), v.clone());
-            }
-            Ok(d)
+        let entry = |annotations: &[(&str, String)]| {
+            let annotations = annotations.iter().map(|(k, v)| (k.to_string(), v.clone()));
+            IndexJson::entry_for(root, digest, annotations)
         };
         let mut index = IndexJson::new();
         match &self.kind {
             ArchiveKind::Oci { name } => {
                 let annotations: Vec<(&str, String)> =
                     name.iter().map(|n| (REF_NAME, n.clone())).collect();
-                index.manifests.push(entry(&annotations)?);
+                index.manifests.push(entry(&annotations));
                 Ok(vec![("index.json", index.to_bytes())])
             }
             ArchiveKind::Docker { tags } => {
@@ -149,10 +138,10 @@ impl ArchiveDestination {
                     index.manifests.push(entry(&[
                         (CONTAINERD_IMAGE_NAME, tag.to_string()),
                         (REF_NAME, tag.tag().unwrap_or("latest").to_string()),
-                    ])?);
+                    ]));
                 }
                 if tags.is_empty() {
-                    index.manifests.push(entry(&[])?);
+                    index.manifests.push(entry(&[]));
                 }
                 let image = root.as_image().ok_or_else(|| {
                     Error::Conversion(format!(
@@ -205,6 +194,14 @@ fn docker_name(r: &Reference) -> String {
     }
 }
 
+/// Locks the writer's state; a panic while it was held (poisoning) is an
+/// IO error, never a second panic.
+fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
+    mutex
+        .lock()
+        .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))
+}
+
 /// `blobs/<alg>/<hex>`.
 pub(crate) fn blob_name(digest: &Digest) -> String {
     format!("blobs/{}/{}", digest.algorithm(), digest.hex())
@@ -237,10 +234,7 @@ impl ImageDestination for ArchiveDestination {
 
     fn accepts(&self, media_type: &MediaType) -> bool {
         match self.kind {
-            ArchiveKind::Oci { .. } => !matches!(
-                media_type,
-                MediaType::DockerSchema1 | MediaType::DockerSchema1Signed
-            ),
+            ArchiveKind::Oci { .. } => crate::layout::holds(media_type),
             ArchiveKind::Docker { .. } => {
                 matches!(
                     media_type,
@@ -256,10 +250,7 @@ impl ImageDestination for ArchiveDestination {
 
     fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {
         Box::pin(async move {
-            let state = self
-                .state
-                .lock()
-                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?;
+            let state = lock(&self.state)?;
             Ok(state
                 .written
                 .contains(&blob.digest)
@@ -326,16 +317,10 @@ impl ImageDestination for ArchiveDestination {
             let digest = root.digest();
             self.put_bytes(&digest, root.raw().to_vec()).await?;
             let files = self.closing_files(root, &digest)?;
-            let temp = self
-                .temp
-                .lock()
-                .map_err(|_| Error::io("writing an archive", std::io::Error::other("poisoned")))?
-                .take();
+            let temp = lock(&self.temp)?.take();
             let state = self.state.clone();
             blocking(move || {
-                let mut state = state.lock().map_err(|_| {
-                    Error::io("writing an archive", std::io::Error::other("poisoned"))
-                })?;
+                let mut state = lock(&state)?;
                 let (Some(mut tar), Some(temp)) = (state.tar.take(), temp) else {
                     return Err(Error::io(
                         "writing an archive",

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::descriptor::Descriptor;
+use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 
 /// The annotation that names an image in a layout's `index.json`.
@@ -34,6 +36,25 @@ impl IndexJson {
             schema_version: 2,
             media_type: Some(MediaType::OciIndex),
             manifests: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// The entry naming `manifest` (stored under `digest`) with these
+    /// annotations.
+    pub fn entry_for(
+        manifest: &Manifest,
+        digest: &Digest,
+        annotations: impl IntoIterator<Item = (String, String)>,
+    ) -> Descriptor {
+        Descriptor {
+            media_type: manifest.media_type().clone(),
+            digest: digest.clone(),
+            size: manifest.raw().len() as u64,
+            urls: Vec::new(),
+            annotations: annotations.into_iter().collect(),
+            platform: None,
+            artifact_type: None,
             extra: Default::default(),
         }
     }

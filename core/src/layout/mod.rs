@@ -26,9 +26,19 @@ use crate::error::{Error, Result};
 use crate::image::{BlobFile, BlobRef, BoxFuture, ImageSource};
 use crate::limits::Limits;
 use crate::manifest::Manifest;
+use crate::media_type::MediaType;
 
 /// The text of the `oci-layout` file this crate writes.
 pub const OCI_LAYOUT: &[u8] = br#"{"imageLayoutVersion":"1.0.0"}"#;
+
+/// Whether a layout (or an oci-archive) stores manifests of this type as
+/// they are: every kind but schema1, which other tools cannot read there.
+pub fn holds(media_type: &MediaType) -> bool {
+    !matches!(
+        media_type,
+        MediaType::DockerSchema1 | MediaType::DockerSchema1Signed
+    )
+}
 
 /// One image (or index) of an OCI layout, read in place.
 pub struct LayoutSource {

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use super::{IndexJson, OCI_LAYOUT, REF_NAME};
-use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::fs::{write_atomically, AtomicFile};
@@ -80,10 +79,7 @@ impl ImageDestination for LayoutDestination {
     }
 
     fn accepts(&self, media_type: &MediaType) -> bool {
-        !matches!(
-            media_type,
-            MediaType::DockerSchema1 | MediaType::DockerSchema1Signed
-        )
+        super::holds(media_type)
     }
 
     fn staging_dir(&self) -> &Path {
@@ -158,16 +154,8 @@ impl ImageDestination for LayoutDestination {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => IndexJson::new(),
                 Err(e) => return Err(Error::io(format!("reading {}", index_path.display()), e)),
             };
-            let mut entry: Descriptor = serde_json::from_value(serde_json::json!({
-                "mediaType": root.media_type().as_str(),
-                "digest": digest.to_string(),
-                "size": root.raw().len(),
-            }))
-            .map_err(|e| Error::InvalidManifest(format!("index.json entry: {e}")))?;
-            if let Some(name) = &self.name {
-                entry.annotations.insert(REF_NAME.into(), name.clone());
-            }
-            index.put(entry);
+            let name = self.name.iter().map(|n| (REF_NAME.to_string(), n.clone()));
+            index.put(IndexJson::entry_for(root, &digest, name));
             write_atomically(&index_path, &index.to_bytes())?;
             Ok(digest)
         })
