@@ -243,6 +243,12 @@ export interface CopyOptions {
   jobs?: number
   /** More `NAME:TAG`s for a docker-archive destination. */
   additionalTags?: Array<string>
+  /**
+   * Also write a docker-archive's pre-Docker 25 entries (a folder per
+   * layer, `repositories`) for loaders that do not read
+   * `manifest.json`.
+   */
+  legacy?: boolean
   /** Sign a schema1 result with this key file (PEM or JWK). */
   signingKey?: string
   /** Leave a schema1 result unsigned. */

@@ -191,6 +191,10 @@ pub struct CopyArgs {
     /// Another `NAME:TAG` for a docker-archive; repeat for several.
     #[arg(long, value_name = "NAME:TAG")]
     pub additional_tag: Vec<String>,
+    /// Also write a docker-archive's pre-Docker 25 entries (a folder per
+    /// layer, `repositories`) for loaders that do not read manifest.json.
+    #[arg(long)]
+    pub legacy: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,

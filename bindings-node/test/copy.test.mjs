@@ -3,6 +3,7 @@
 // way. No registry is needed: a copy between files uses the client only
 // for its settings.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { getEventListeners } from 'node:events'
 import { createRequire } from 'node:module'
@@ -72,6 +73,14 @@ test('copy upconverts schema1 into a docker-archive', async () => {
   assert.equal(back.sourceDigest, SCHEMA2)
   assert.equal(back.destinationDigest, SCHEMA2)
   assert.deepEqual(back.conversions, [])
+
+  // With the pre-Docker 25 entries: the same image, plus `repositories`.
+  const legacy = join(WORK, 'legacy.tar')
+  const old = await new Registry().copy(SOURCE, `docker-archive:${legacy}:examples/hello:v1`, { legacy: true })
+  assert.equal(old.destinationDigest, SCHEMA2)
+  const repositories = JSON.parse(execFileSync('tar', ['-xOf', legacy, 'repositories'], { encoding: 'utf8' }))
+  const top = repositories['examples/hello'].v1
+  assert.match(execFileSync('tar', ['-tvf', legacy, `${top}/layer.tar`], { encoding: 'utf8' }), /^l/)
 })
 
 test('copy into an OCI layout passes its options on', async () => {
@@ -109,6 +118,7 @@ test('copy rejects what the core refuses, with its code', async () => {
   await rejectsWith(registry.copy(SOURCE, `oci:${never}`, { jobs: 0 }), 'INVALID_CONFIG')
   await rejectsWith(registry.copy(SOURCE, `oci:${never}`, { all: true, platforms: ['linux/amd64'] }), 'INVALID_CONFIG')
   await rejectsWith(registry.copy(SOURCE, `oci:${never}`, { platforms: ['linux'] }), 'INVALID_PLATFORM')
+  await rejectsWith(registry.copy(SOURCE, `oci:${never}`, { legacy: true }), 'INVALID_CONFIG')
   await rejectsWith(registry.copy(`oci:${join(WORK, 'absent')}:v1`, `oci:${never}`), 'IO')
   assert.ok(!existsSync(never))
   // An aborted signal: the copy rejects with its reason, nothing written.

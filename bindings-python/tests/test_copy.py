@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,15 @@ async def copies(r: AnyRegistry, tmp_path: Path) -> None:
     assert back["source_digest"] == back["destination_digest"] == SCHEMA2
     assert back["conversions"] == []
 
+    # With the pre-Docker 25 entries: the same image, plus `repositories`.
+    legacy = tmp_path / "legacy.tar"
+    summary = await settle(r.copy(SOURCE, f"docker-archive:{legacy}:examples/hello:v1",
+                                  legacy=True))
+    assert summary["destination_digest"] == SCHEMA2
+    with tarfile.open(legacy) as tar:
+        top = json.load(tar.extractfile("repositories"))["examples/hello"]["v1"]
+        assert tar.getmember(f"{top}/layer.tar").issym()
+
     # Refused before anything is written.
     error = await raises("INVALID_ADDRESS", lambda: r.copy(SOURCE, "nope://x"))
     assert isinstance(error, tranship.AddressError) and "nope" in str(error)
@@ -92,6 +102,7 @@ async def copies(r: AnyRegistry, tmp_path: Path) -> None:
                                                   all=True, platforms=["linux/amd64"]))
     await raises("INVALID_PLATFORM", lambda: r.copy(SOURCE, f"oci:{tmp_path / 'x'}",
                                                     platforms=["linux"]))
+    await raises("INVALID_CONFIG", lambda: r.copy(SOURCE, f"oci:{tmp_path / 'x'}", legacy=True))
     assert not (tmp_path / "x").exists()
     await raises("IO", lambda: r.copy(f"oci:{tmp_path / 'absent'}:v1", f"oci:{tmp_path / 'y'}"))
 

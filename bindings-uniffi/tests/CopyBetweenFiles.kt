@@ -73,6 +73,22 @@ private suspend fun intoDockerArchive(registry: Registry, source: String, work: 
     // The archive reads back as the schema2 image it holds.
     val back = registry.copy("docker-archive:${archive.path}", "oci:${File(work, "back").path}:v1")
     check(back.sourceDigest == SCHEMA2 && back.destinationDigest == SCHEMA2 && back.conversions.isEmpty()) { "$back" }
+
+    // With the pre-Docker 25 entries: the same image, plus `repositories`.
+    val legacy = File(work, "legacy.tar")
+    val old = registry.copy(source, "docker-archive:${legacy.path}:examples/hello:v1", legacy = true)
+    check(old.destinationDigest == SCHEMA2) { "$old" }
+    val repositories = JSONObject(tar("-xOf", legacy.path, "repositories"))
+    val top = repositories.getJSONObject("examples/hello").getString("v1")
+    check(tar("-tvf", legacy.path, "$top/layer.tar").startsWith("l")) { "$top/layer.tar is not a link" }
+}
+
+/** Runs `tar ARGS`, returning what it printed. */
+private fun tar(vararg args: String): String {
+    val process = ProcessBuilder("tar", *args).redirectErrorStream(true).start()
+    val out = process.inputStream.bufferedReader().readText()
+    check(process.waitFor() == 0) { "tar ${args.joinToString(" ")}: $out" }
+    return out
 }
 
 private suspend fun intoOciLayout(registry: Registry, source: String, work: File) {
@@ -104,6 +120,7 @@ private suspend fun refusals(registry: Registry, source: String, work: File) {
         registry.copy(source, "oci:${never.path}", all = true, platforms = listOf("linux/amd64"))
     }
     expectFailure("INVALID_PLATFORM") { registry.copy(source, "oci:${never.path}", platforms = listOf("linux")) }
+    expectFailure("INVALID_CONFIG") { registry.copy(source, "oci:${never.path}", legacy = true) }
     expectFailure("IO") { registry.copy("oci:${File(work, "absent").path}:v1", "oci:${never.path}") }
     check(!never.exists()) { "a refused copy wrote ${never.path}" }
 }

@@ -68,17 +68,27 @@ pub fn open_source(
     })
 }
 
-/// Opens `address` to write to. A docker-archive names the image with
-/// `tags`; a registry mounts blobs from `mount_from` (repositories of the
-/// same registry) when it can. Also returns how a conversion to schema1
-/// would name the image, when the address says.
+/// What a destination needs besides its address.
+#[derive(Debug, Clone, Default)]
+pub struct Naming {
+    /// The tags a docker-archive names the image with.
+    pub tags: Vec<Reference>,
+    /// Repositories a registry destination may mount blobs from (those
+    /// of the same registry are used).
+    pub mount_from: Vec<Reference>,
+    /// Whether a docker-archive also gets the pre-Docker 25 entries.
+    pub legacy: bool,
+}
+
+/// Opens `address` to write to, named as `naming` says. Also returns how
+/// a conversion to schema1 would name the image, when the address says.
 pub fn open_destination(
     address: &Address,
     client: &Client,
-    tags: &[Reference],
-    mount_from: &[Reference],
+    naming: &Naming,
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<(Box<dyn ImageDestination>, Schema1Name)> {
+    let tags = &naming.tags;
     let describe = address.to_string();
     let name_of = |r: &Reference| {
         (
@@ -88,7 +98,8 @@ pub fn open_destination(
     };
     Ok(match address {
         Address::Registry(r) => {
-            let mount_from = mount_from
+            let mount_from = naming
+                .mount_from
                 .iter()
                 .filter(|s| s.registry() == r.registry() && s.repository() != r.repository())
                 .cloned()
@@ -124,6 +135,7 @@ pub fn open_destination(
                     file,
                     ArchiveKind::Docker {
                         tags: tags.to_vec(),
+                        legacy: naming.legacy,
                     },
                     describe,
                 )?),

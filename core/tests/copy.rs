@@ -360,6 +360,85 @@ async fn the_bundled_schema1_image_is_upconverted_for_archives() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Every entry of a tar: name, type and link target.
+fn tar_listing(archive: &Path) -> Vec<(String, tar::EntryType, Option<String>)> {
+    let mut a = tar::Archive::new(std::fs::File::open(archive).unwrap());
+    a.entries()
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let link = e.link_name().unwrap().map(|l| l.display().to_string());
+            (
+                e.path().unwrap().display().to_string(),
+                e.header().entry_type(),
+                link,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legacy_docker_archive_adds_layer_folders_and_repositories() {
+    let dir = temp("legacy");
+    let src = dir.join("src");
+    let (_, amd) = layout(&src);
+    let tarball = dir.join("legacy.tar");
+    let settings = CopySettings {
+        legacy: true,
+        additional_tags: vec!["team/app:latest".into()],
+        ..CopySettings::default()
+    };
+    let s = run(
+        &format!("oci:{}:single", src.display()),
+        &format!("docker-archive:{}:team/app:v1", tarball.display()),
+        settings,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.destination_digest.to_string(), digest_of(&amd));
+    let repositories: Value = serde_json::from_slice(&tar_file(&tarball, "repositories")).unwrap();
+    let top = repositories["team/app"]["v1"].as_str().unwrap().to_string();
+    assert_eq!(repositories["team/app"]["latest"], top.as_str());
+    // The top layer's json carries the config; its parent is the base,
+    // and each layer.tar links to the layer's blob, stored once.
+    let top_json: Value =
+        serde_json::from_slice(&tar_file(&tarball, &format!("{top}/json"))).unwrap();
+    assert_eq!(top_json["id"], top.as_str());
+    assert_eq!(top_json["architecture"], "amd64");
+    let base = top_json["parent"].as_str().unwrap().to_string();
+    let base_json: Value =
+        serde_json::from_slice(&tar_file(&tarball, &format!("{base}/json"))).unwrap();
+    assert!(base_json.get("parent").is_none(), "{base_json}");
+    assert_eq!(tar_file(&tarball, &format!("{base}/VERSION")), b"1.0");
+    let listing = tar_listing(&tarball);
+    let layers: Vec<String> = serde_json::from_slice::<Value>(&tar_file(&tarball, "manifest.json"))
+        .unwrap()[0]["Layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .collect();
+    for (id, layer) in [(&base, &layers[0]), (&top, &layers[1])] {
+        let name = format!("{id}/layer.tar");
+        let entry = listing.iter().find(|(n, _, _)| *n == name).unwrap();
+        assert_eq!(entry.1, tar::EntryType::Symlink);
+        assert_eq!(entry.2.as_deref(), Some(format!("../{layer}").as_str()));
+    }
+    let names: Vec<&String> = listing.iter().map(|(n, _, _)| n).collect();
+    let unique: std::collections::HashSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "no entry twice: {names:?}");
+    // Read back: the same manifest digest.
+    let back = run(
+        &format!("docker-archive:{}:team/app:latest", tarball.display()),
+        &format!("oci:{}/back", dir.display()),
+        CopySettings::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(back.destination_digest.to_string(), digest_of(&amd));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn bad_requests_are_refused_before_anything_is_written() {
     for (src, dst, settings, code) in [
@@ -411,6 +490,15 @@ fn bad_requests_are_refused_before_anything_is_written() {
                 ..CopySettings::default()
             },
             "INVALID_REFERENCE",
+        ),
+        (
+            "oci:/x",
+            "oci-archive:/y.tar",
+            CopySettings {
+                legacy: true,
+                ..CopySettings::default()
+            },
+            "INVALID_CONFIG",
         ),
     ] {
         let err = CopyRequest::from_settings(src, dst, &settings).unwrap_err();

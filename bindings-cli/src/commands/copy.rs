@@ -28,6 +28,7 @@ pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
         format: args.format.clone(),
         jobs: Some(args.jobs),
         additional_tags: args.additional_tag.clone(),
+        legacy: args.legacy,
         signing_key: args.signing.signing_key.clone(),
         unsigned: args.signing.unsigned,
     };

@@ -341,6 +341,7 @@ impl Registry {
             format: options.format,
             jobs: options.jobs.map(|n| n as usize),
             additional_tags: options.additional_tags.unwrap_or_default(),
+            legacy: options.legacy.unwrap_or_default(),
             signing_key: options.signing_key.map(Into::into),
             unsigned: options.unsigned.unwrap_or_default(),
         };

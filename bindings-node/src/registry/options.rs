@@ -136,6 +136,10 @@ pub struct CopyOptions {
     pub jobs: Option<u32>,
     /// More `NAME:TAG`s for a docker-archive destination.
     pub additional_tags: Option<Vec<String>>,
+    /// Also write a docker-archive's pre-Docker 25 entries (a folder per
+    /// layer, `repositories`) for loaders that do not read
+    /// `manifest.json`.
+    pub legacy: Option<bool>,
     /// Sign a schema1 result with this key file (PEM or JWK).
     pub signing_key: Option<String>,
     /// Leave a schema1 result unsigned.

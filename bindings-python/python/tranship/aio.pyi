@@ -68,6 +68,7 @@ class Registry:
         format: str | None = None,
         jobs: int | None = None,
         additional_tags: list[str] | None = None,
+        legacy: bool = False,
         signing_key: str | os.PathLike[str] | None = None,
         unsigned: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,

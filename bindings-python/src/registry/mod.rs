@@ -226,7 +226,7 @@ macro_rules! registry_methods {
             /// `format` asks or the destination cannot hold the source's;
             /// returns the summary as a dict. Nothing is named at the
             /// destination unless the whole copy succeeds.
-            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, signing_key=None, unsigned=false, progress=None))]
+            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, legacy=false, signing_key=None, unsigned=false, progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn copy(
                 &self,
@@ -238,6 +238,7 @@ macro_rules! registry_methods {
                 format: Option<String>,
                 jobs: Option<usize>,
                 additional_tags: Option<Vec<String>>,
+                legacy: bool,
                 signing_key: Option<PathBuf>,
                 unsigned: bool,
                 progress: Option<Py<PyAny>>,
@@ -248,6 +249,7 @@ macro_rules! registry_methods {
                     format,
                     jobs,
                     additional_tags: additional_tags.unwrap_or_default(),
+                    legacy,
                     signing_key,
                     unsigned,
                 };

@@ -231,7 +231,8 @@ impl Registry {
     /// `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
     /// hold the source's format. `platforms` or `all` choose what an
     /// index gives; `jobs` blobs move at once (default 4);
-    /// `additionalTags` name a docker-archive's image too; `signingKey`
+    /// `additionalTags` name a docker-archive's image too, `legacy` adds
+    /// its pre-Docker 25 entries for old loaders; `signingKey`
     /// (a PEM or JWK file) or `unsigned` finish a schema1 result.
     /// Nothing is named at the destination unless the whole copy
     /// succeeds; cancelling the call stops it.
@@ -241,6 +242,7 @@ impl Registry {
         format = None,
         jobs = None,
         additional_tags = [],
+        legacy = false,
         signing_key = None,
         unsigned = false,
         progress = None
@@ -255,6 +257,7 @@ impl Registry {
         format: Option<String>,
         jobs: Option<u32>,
         additional_tags: Vec<String>,
+        legacy: bool,
         signing_key: Option<String>,
         unsigned: bool,
         progress: Option<Arc<dyn ProgressListener>>,
@@ -265,6 +268,7 @@ impl Registry {
             format,
             jobs: jobs.map(|n| n as usize),
             additional_tags,
+            legacy,
             signing_key: signing_key.map(Into::into),
             unsigned,
         };

@@ -7,17 +7,21 @@
 //! `index.json`); a docker-archive adds Docker's `manifest.json`, as
 //! Docker 25 and later write it, so that both `docker load` / `podman
 //! load` and OCI tools read it and the manifest keeps its bytes and
-//! digest.
+//! digest. With `legacy`, the folders and `repositories` file of the
+//! format before Docker 25 are added too (see [`super::legacy`]).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::legacy::{self, Entry};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::fs::AtomicFile;
 use crate::image::{blocking, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination};
 use crate::layout::{IndexJson, OCI_LAYOUT, REF_NAME};
+use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 use crate::reference::Reference;
@@ -38,12 +42,17 @@ pub enum ArchiveKind {
     Docker {
         /// The tags, each a reference with a tag and no digest.
         tags: Vec<Reference>,
+        /// Also write the entries loaders older than `manifest.json` read.
+        legacy: bool,
     },
 }
 
+/// Where an entry's bytes are in the temporary tar: `(offset, len)`.
+type Written = HashMap<Digest, (u64, u64)>;
+
 struct State {
     tar: Option<tar::Builder<std::fs::File>>,
-    written: HashSet<Digest>,
+    written: Written,
 }
 
 /// An archive being written.
@@ -76,7 +85,7 @@ impl ArchiveDestination {
             temp: Mutex::new(Some(temp)),
             state: Arc::new(Mutex::new(State {
                 tar: Some(tar),
-                written: HashSet::new(),
+                written: HashMap::new(),
             })),
             describe,
         })
@@ -85,9 +94,7 @@ impl ArchiveDestination {
     /// Runs `work` on the tar writer, on a blocking thread.
     async fn with_tar(
         &self,
-        work: impl FnOnce(&mut tar::Builder<std::fs::File>, &mut HashSet<Digest>) -> Result<()>
-            + Send
-            + 'static,
+        work: impl FnOnce(&mut tar::Builder<std::fs::File>, &mut Written) -> Result<()> + Send + 'static,
     ) -> Result<()> {
         let state = self.state.clone();
         blocking(move || {
@@ -107,68 +114,94 @@ impl ArchiveDestination {
     async fn put_bytes(&self, digest: &Digest, bytes: Vec<u8>) -> Result<()> {
         let digest = digest.clone();
         self.with_tar(move |tar, written| {
-            if written.insert(digest.clone()) {
+            if !written.contains_key(&digest) {
+                let len = bytes.len() as u64;
                 append(tar, &blob_name(&digest), &bytes)?;
+                written.insert(digest, (data_offset(tar, len)?, len));
             }
             Ok(())
         })
         .await
     }
+}
 
-    /// `index.json` and, for a docker-archive, `manifest.json`.
-    fn closing_files(
-        &self,
-        root: &Manifest,
-        digest: &Digest,
-    ) -> Result<Vec<(&'static str, Vec<u8>)>> {
-        let entry = |annotations: &[(&str, String)]| {
-            let annotations = annotations.iter().map(|(k, v)| (k.to_string(), v.clone()));
-            IndexJson::entry_for(root, digest, annotations)
-        };
-        let mut index = IndexJson::new();
-        match &self.kind {
-            ArchiveKind::Oci { name } => {
-                let annotations: Vec<(&str, String)> =
-                    name.iter().map(|n| (REF_NAME, n.clone())).collect();
-                index.manifests.push(entry(&annotations));
-                Ok(vec![("index.json", index.to_bytes())])
-            }
-            ArchiveKind::Docker { tags } => {
-                for tag in tags {
-                    index.manifests.push(entry(&[
-                        (CONTAINERD_IMAGE_NAME, tag.to_string()),
-                        (REF_NAME, tag.tag().unwrap_or("latest").to_string()),
-                    ]));
-                }
-                if tags.is_empty() {
-                    index.manifests.push(entry(&[]));
-                }
-                let image = root.as_image().ok_or_else(|| {
-                    Error::Conversion(format!(
-                        "a docker-archive holds single images, not a {}",
-                        root.format().as_str()
-                    ))
-                })?;
-                let repo_tags: Option<Vec<String>> = (!tags.is_empty()).then(|| {
-                    tags.iter()
-                        .map(|t| format!("{}:{}", docker_name(t), t.tag().unwrap_or("latest")))
-                        .collect()
-                });
-                let manifest = [DockerManifestEntry {
-                    config: blob_name(&image.config.digest),
-                    repo_tags,
-                    layers: image.layers.iter().map(|l| blob_name(&l.digest)).collect(),
-                }];
-                Ok(vec![
-                    ("index.json", index.to_bytes()),
-                    (
-                        "manifest.json",
-                        serde_json::to_vec(&manifest).unwrap_or_default(),
-                    ),
-                ])
-            }
+/// The entries that close an archive: `index.json` and, for a
+/// docker-archive, `manifest.json` (and the legacy entries when asked,
+/// which need the config: it is read back from `temp`, where `written`
+/// says it is).
+fn closing_entries(
+    kind: &ArchiveKind,
+    root: &Manifest,
+    digest: &Digest,
+    written: &Written,
+    temp: &Path,
+) -> Result<Vec<(String, Entry)>> {
+    let entry = |annotations: &[(&str, String)]| {
+        let annotations = annotations.iter().map(|(k, v)| (k.to_string(), v.clone()));
+        IndexJson::entry_for(root, digest, annotations)
+    };
+    let mut index = IndexJson::new();
+    let (tags, legacy) = match kind {
+        ArchiveKind::Oci { name } => {
+            let annotations: Vec<(&str, String)> =
+                name.iter().map(|n| (REF_NAME, n.clone())).collect();
+            index.manifests.push(entry(&annotations));
+            return Ok(vec![("index.json".into(), Entry::File(index.to_bytes()))]);
         }
+        ArchiveKind::Docker { tags, legacy } => (tags, *legacy),
+    };
+    for tag in tags {
+        index.manifests.push(entry(&[
+            (CONTAINERD_IMAGE_NAME, tag.to_string()),
+            (REF_NAME, tag.tag().unwrap_or("latest").to_string()),
+        ]));
     }
+    if tags.is_empty() {
+        index.manifests.push(entry(&[]));
+    }
+    let image = root.as_image().ok_or_else(|| {
+        Error::Conversion(format!(
+            "a docker-archive holds single images, not a {}",
+            root.format().as_str()
+        ))
+    })?;
+    let repo_tags: Option<Vec<String>> = (!tags.is_empty()).then(|| {
+        tags.iter()
+            .map(|t| format!("{}:{}", docker_name(t), t.tag().unwrap_or("latest")))
+            .collect()
+    });
+    let manifest = [DockerManifestEntry {
+        config: blob_name(&image.config.digest),
+        repo_tags,
+        layers: image.layers.iter().map(|l| blob_name(&l.digest)).collect(),
+    }];
+    let mut entries = Vec::new();
+    if legacy {
+        let config = &image.config.digest;
+        let &(offset, len) = written.get(config).ok_or_else(|| {
+            Error::io(
+                "writing the legacy entries",
+                std::io::Error::other(format!("the config {config} was not written")),
+            )
+        })?;
+        let bytes = BlobFile {
+            path: temp.to_path_buf(),
+            offset,
+            len,
+        }
+        .read_all(Limits::default().max_config_bytes)?;
+        config.verify(&bytes)?;
+        let image_entries = legacy::entries(image, &bytes)?;
+        let repositories = legacy::repositories(&[(tags.clone(), image_entries.top_id)]);
+        entries.extend(image_entries.entries);
+        entries.push(("repositories".into(), Entry::File(repositories)));
+    }
+    entries.push(("index.json".into(), Entry::File(index.to_bytes())));
+    entries.push((
+        "manifest.json".into(),
+        Entry::File(serde_json::to_vec(&manifest).unwrap_or_default()),
+    ));
+    Ok(entries)
 }
 
 /// One entry of a docker-archive's `manifest.json`, fields in the order
@@ -184,7 +217,7 @@ struct DockerManifestEntry {
 }
 
 /// Docker's short name of a reference, without tag or digest.
-fn docker_name(r: &Reference) -> String {
+pub(super) fn docker_name(r: &Reference) -> String {
     let familiar = r.familiar();
     let cut = familiar.find('@').unwrap_or(familiar.len());
     let without_digest = &familiar[..cut];
@@ -205,6 +238,25 @@ fn lock<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>> {
 /// `blobs/<alg>/<hex>`.
 pub(crate) fn blob_name(digest: &Digest) -> String {
     format!("blobs/{}/{}", digest.algorithm(), digest.hex())
+}
+
+/// Where the data of the entry just appended (of `len` bytes) starts:
+/// the writer sits at the end of its padding to 512 bytes.
+fn data_offset(tar: &mut tar::Builder<std::fs::File>, len: u64) -> Result<u64> {
+    let end = tar
+        .get_mut()
+        .seek(SeekFrom::Current(0))
+        .map_err(|e| Error::io("writing an archive", e))?;
+    Ok(end - len.div_ceil(512) * 512)
+}
+
+/// Appends a symbolic link.
+fn append_symlink(tar: &mut tar::Builder<std::fs::File>, name: &str, target: &str) -> Result<()> {
+    let mut header = header(0);
+    header.set_entry_type(tar::EntryType::Symlink);
+    header.set_mode(0o777);
+    tar.append_link(&mut header, name, target)
+        .map_err(|e| Error::io(format!("writing {name} into the archive"), e))
 }
 
 /// Appends a regular file from memory.
@@ -253,7 +305,7 @@ impl ImageDestination for ArchiveDestination {
             let state = lock(&self.state)?;
             Ok(state
                 .written
-                .contains(&blob.digest)
+                .contains_key(&blob.digest)
                 .then_some(BlobOutcome::Existed))
         })
     }
@@ -269,7 +321,7 @@ impl ImageDestination for ArchiveDestination {
             let staged = owned.then(|| file.path.clone());
             let result = self
                 .with_tar(move |tar, written| {
-                    if !written.contains(&digest) {
+                    if !written.contains_key(&digest) {
                         let name = blob_name(&digest);
                         let mut header = header(file.len);
                         header
@@ -282,7 +334,7 @@ impl ImageDestination for ArchiveDestination {
                             Error::io(format!("writing {name} into the archive"), e)
                         })?;
                         pipe.finish()?;
-                        written.insert(digest);
+                        written.insert(digest, (data_offset(tar, file.len)?, file.len));
                     }
                     Ok(())
                 })
@@ -316,9 +368,9 @@ impl ImageDestination for ArchiveDestination {
         Box::pin(async move {
             let digest = root.digest();
             self.put_bytes(&digest, root.raw().to_vec()).await?;
-            let files = self.closing_files(root, &digest)?;
             let temp = lock(&self.temp)?.take();
             let state = self.state.clone();
+            let (kind, root, at) = (self.kind.clone(), root.clone(), digest.clone());
             blocking(move || {
                 let mut state = lock(&state)?;
                 let (Some(mut tar), Some(temp)) = (state.tar.take(), temp) else {
@@ -327,8 +379,12 @@ impl ImageDestination for ArchiveDestination {
                         std::io::Error::other("already committed"),
                     ));
                 };
-                for (name, bytes) in files {
-                    append(&mut tar, name, &bytes)?;
+                let entries = closing_entries(&kind, &root, &at, &state.written, temp.path())?;
+                for (name, entry) in entries {
+                    match entry {
+                        Entry::File(bytes) => append(&mut tar, &name, &bytes)?,
+                        Entry::Symlink(target) => append_symlink(&mut tar, &name, &target)?,
+                    }
                 }
                 let file = tar
                     .into_inner()

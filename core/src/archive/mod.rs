@@ -11,6 +11,7 @@
 
 mod destination;
 mod docker_source;
+mod legacy;
 mod tar_index;
 
 pub use destination::{ArchiveDestination, ArchiveKind, CONTAINERD_IMAGE_NAME};

@@ -3,7 +3,7 @@
 use super::{copy_image, CopyOptions, CopySummary};
 use crate::convert::Signing;
 use crate::error::{Error, Result};
-use crate::places::{open_destination, open_source};
+use crate::places::{open_destination, open_source, Naming};
 use crate::reference::Reference;
 use crate::registry::Client;
 use crate::transport::{Address, ArchiveImage};
@@ -92,6 +92,12 @@ impl CopyRequest {
             o.jobs = jobs;
         }
         o.additional_tags = settings.additional_tags.clone();
+        if settings.legacy && !matches!(request.destination, Address::DockerArchive { .. }) {
+            return Err(Error::InvalidConfig(
+                "`legacy` applies only to a docker-archive destination".into(),
+            ));
+        }
+        o.legacy = settings.legacy;
         if o.format == Some(crate::convert::Target::Schema1) {
             o.signing = Signing::choose(settings.signing_key.as_deref(), settings.unsigned)?;
         } else if settings.signing_key.is_some() || settings.unsigned {
@@ -150,6 +156,8 @@ pub struct CopySettings {
     pub jobs: Option<usize>,
     /// More `NAME:TAG`s for a docker-archive.
     pub additional_tags: Vec<String>,
+    /// Add the pre-Docker 25 entries to a docker-archive.
+    pub legacy: bool,
     /// Sign a schema1 result with this key file (PEM or JWK).
     pub signing_key: Option<std::path::PathBuf>,
     /// Leave a schema1 result unsigned.
@@ -168,8 +176,13 @@ pub async fn copy(request: &CopyRequest, client: &Client) -> Result<CopySummary>
         Address::Registry(r) => vec![r.clone()],
         _ => Vec::new(),
     };
+    let naming = Naming {
+        tags,
+        mount_from,
+        legacy: request.options.legacy,
+    };
     let (destination, schema1_name) =
-        open_destination(&request.destination, client, &tags, &mount_from, progress)?;
+        open_destination(&request.destination, client, &naming, progress)?;
     copy_image(
         source.as_ref(),
         destination.as_ref(),

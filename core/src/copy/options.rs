@@ -32,6 +32,10 @@ pub struct CopyOptions {
     pub jobs: usize,
     /// More names for a docker-archive (`RepoTags`), each `name:tag`.
     pub additional_tags: Vec<String>,
+    /// Write a docker-archive with the entries of the format before
+    /// Docker 25 too (a folder per layer and `repositories`), for loaders
+    /// that do not read `manifest.json`.
+    pub legacy: bool,
     /// Size caps for what is read.
     pub limits: Limits,
     /// Receives blob progress events.
@@ -47,6 +51,7 @@ impl Default for CopyOptions {
             signing: Signing::Key(crate::convert::sign::Schema1Key::generate()),
             jobs: DEFAULT_JOBS,
             additional_tags: Vec::new(),
+            legacy: false,
             limits: Limits::default(),
             progress: None,
         }
@@ -61,6 +66,7 @@ impl std::fmt::Debug for CopyOptions {
             .field("format", &self.format)
             .field("jobs", &self.jobs)
             .field("additional_tags", &self.additional_tags)
+            .field("legacy", &self.legacy)
             .finish_non_exhaustive()
     }
 }
