@@ -1096,12 +1096,13 @@ public protocol RegistryProtocol: AnyObject, Sendable {
      * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
      * hold the source's format. `platforms` or `all` choose what an
      * index gives; `jobs` blobs move at once (default 4);
-     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * `additionalTags` name a docker-archive's image too, `legacy` adds
+     * its pre-Docker 25 entries for old loaders; `signingKey`
      * (a PEM or JWK file) or `unsigned` finish a schema1 result.
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], signingKey: String?, unsigned: Bool, progress: ProgressListener?) async throws  -> CopySummary
+    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, progress: ProgressListener?) async throws  -> CopySummary
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -1286,17 +1287,18 @@ open func catalog(host: String)async throws  -> [String]  {
      * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
      * hold the source's format. `platforms` or `all` choose what an
      * index gives; `jobs` blobs move at once (default 4);
-     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * `additionalTags` name a docker-archive's image too, `legacy` adds
+     * its pre-Docker 25 entries for old loaders; `signingKey`
      * (a PEM or JWK file) or `unsigned` finish a schema1 result.
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], signingKey: String? = nil, unsigned: Bool = false, progress: ProgressListener? = nil)async throws  -> CopySummary  {
+open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, progress: ProgressListener? = nil)async throws  -> CopySummary  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_tranship_uniffi_fn_method_registry_copy(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterOptionTypeProgressListener.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterOptionTypeProgressListener.lower(progress)
                 )
             },
             pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
@@ -5260,7 +5262,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_registry_catalog() != 21812) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 60369) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 6223) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {

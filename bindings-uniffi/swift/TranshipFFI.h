@@ -356,7 +356,7 @@ uint64_t uniffi_tranship_uniffi_fn_method_registry_catalog(uint64_t ptr, RustBuf
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
-uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, RustBuffer signing_key, int8_t unsigned, RustBuffer progress
+uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, int8_t legacy, RustBuffer signing_key, int8_t unsigned, RustBuffer progress
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_DELETE_MANIFEST

@@ -825,7 +825,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_catalog(`ptr`: Long,`host`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`progress`: RustBuffer.ByValue,
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`progress`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_delete_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
@@ -1036,7 +1036,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_catalog() and 0xFFFF) != 21812) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 60369) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 6223) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
@@ -2333,12 +2333,13 @@ public interface RegistryInterface {
      * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
      * hold the source's format. `platforms` or `all` choose what an
      * index gives; `jobs` blobs move at once (default 4);
-     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * `additionalTags` name a docker-archive's image too, `legacy` adds
+     * its pre-Docker 25 entries for old loaders; `signingKey`
      * (a PEM or JWK file) or `unsigned` finish a schema1 result.
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `progress`: ProgressListener? = null): CopySummary
+    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `progress`: ProgressListener? = null): CopySummary
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -2587,14 +2588,15 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
      * `format` (`v2s1`, `v2s2` or `oci`) asks or the destination cannot
      * hold the source's format. `platforms` or `all` choose what an
      * index gives; `jobs` blobs move at once (default 4);
-     * `additionalTags` name a docker-archive's image too; `signingKey`
+     * `additionalTags` name a docker-archive's image too, `legacy` adds
+     * its pre-Docker 25 entries for old loaders; `signingKey`
      * (a PEM or JWK file) or `unsigned` finish a schema1 result.
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `progress`: ProgressListener?) : CopySummary {
+    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `progress`: ProgressListener?) : CopySummary {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy(
@@ -2607,6 +2609,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         FfiConverterOptionalString.lower(`format`),
         FfiConverterOptionalUInt.lower(`jobs`),
         FfiConverterSequenceString.lower(`additionalTags`),
+        FfiConverterBoolean.lower(`legacy`),
         FfiConverterOptionalString.lower(`signingKey`),
         FfiConverterBoolean.lower(`unsigned`),
         FfiConverterOptionalTypeProgressListener.lower(`progress`),
