@@ -136,6 +136,13 @@ export declare class Registry {
    * succeeds.
    */
   copy(source: string, destination: string, options?: CopyOptions | undefined | null): Promise<CopySummary>
+  /**
+   * Copies several images into one docker-archive, like `docker save
+   * A B`: each named by its own source, shared blobs stored once, the
+   * archive renamed into place only when every image is in it. Takes
+   * `copy`'s options; resolves to a summary per image, in order.
+   */
+  copyAll(sources: Array<string>, destination: string, options?: CopyOptions | undefined | null): Promise<Array<CopySummary>>
 }
 
 /**

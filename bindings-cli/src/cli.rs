@@ -171,8 +171,11 @@ pub struct SigningArgs {
 pub struct CopyArgs {
     /// Where the image is: `docker://REF`, `REF`, `oci:DIR[:NAME]`,
     /// `oci-archive:FILE[:NAME]`, `docker-archive:FILE[:NAME:TAG|:@INDEX]`.
-    pub source: String,
+    /// Several sources go into one docker-archive, like `docker save A B`.
+    #[arg(value_name = "SOURCE", required = true, num_args = 1..)]
+    pub sources: Vec<String>,
     /// Where it goes, in the same forms.
+    #[arg(value_name = "DESTINATION")]
     pub destination: String,
     /// Copy this platform of an index (`os/arch[/variant]`); repeat for
     /// several.

@@ -81,6 +81,13 @@ test('copy upconverts schema1 into a docker-archive', async () => {
   const repositories = JSON.parse(execFileSync('tar', ['-xOf', legacy, 'repositories'], { encoding: 'utf8' }))
   const top = repositories['examples/hello'].v1
   assert.match(execFileSync('tar', ['-tvf', legacy, `${top}/layer.tar`], { encoding: 'utf8' }), /^l/)
+
+  // Several sources into one docker-archive: a summary each, in order.
+  const two = join(WORK, 'two.tar')
+  const both = await new Registry().copyAll([SOURCE, `docker-archive:${archive}`], `docker-archive:${two}`)
+  assert.deepEqual(both.map((s) => s.destinationDigest), [SCHEMA2, SCHEMA2])
+  assert.deepEqual(both.map((s) => s.source), [SOURCE, `docker-archive:${archive}`])
+  assert.equal(JSON.parse(execFileSync('tar', ['-xOf', two, 'manifest.json'], { encoding: 'utf8' })).length, 2)
 })
 
 test('copy into an OCI layout passes its options on', async () => {
@@ -119,6 +126,7 @@ test('copy rejects what the core refuses, with its code', async () => {
   await rejectsWith(registry.copy(SOURCE, `oci:${never}`, { all: true, platforms: ['linux/amd64'] }), 'INVALID_CONFIG')
   await rejectsWith(registry.copy(SOURCE, `oci:${never}`, { platforms: ['linux'] }), 'INVALID_PLATFORM')
   await rejectsWith(registry.copy(SOURCE, `oci:${never}`, { legacy: true }), 'INVALID_CONFIG')
+  await rejectsWith(registry.copyAll([SOURCE, SOURCE], `oci:${never}`), 'INVALID_CONFIG')
   await rejectsWith(registry.copy(`oci:${join(WORK, 'absent')}:v1`, `oci:${never}`), 'IO')
   assert.ok(!existsSync(never))
   // An aborted signal: the copy rejects with its reason, nothing written.

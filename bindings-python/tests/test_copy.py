@@ -93,6 +93,16 @@ async def copies(r: AnyRegistry, tmp_path: Path) -> None:
         top = json.load(tar.extractfile("repositories"))["examples/hello"]["v1"]
         assert tar.getmember(f"{top}/layer.tar").issym()
 
+    # Several sources into one docker-archive: a summary each, in order.
+    two = tmp_path / "two.tar"
+    both = await settle(r.copy_all([SOURCE, f"docker-archive:{archive}"], f"docker-archive:{two}"))
+    assert [s["destination_digest"] for s in both] == [SCHEMA2, SCHEMA2]
+    assert [s["source"] for s in both] == [SOURCE, f"docker-archive:{archive}"]
+    with tarfile.open(two) as tar:
+        assert len(json.load(tar.extractfile("manifest.json"))) == 2
+    await raises("INVALID_CONFIG", lambda: r.copy_all([SOURCE, SOURCE], f"oci:{tmp_path / 'x'}"))
+    await raises("INVALID_CONFIG", lambda: r.copy_all([], f"docker-archive:{two}"))
+
     # Refused before anything is written.
     error = await raises("INVALID_ADDRESS", lambda: r.copy(SOURCE, "nope://x"))
     assert isinstance(error, tranship.AddressError) and "nope" in str(error)

@@ -1105,6 +1105,14 @@ public protocol RegistryProtocol: AnyObject, Sendable {
     func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, progress: ProgressListener?) async throws  -> CopySummary
     
     /**
+     * Copies several images into one docker-archive, like `docker save
+     * A B`: each named by its own source, shared blobs stored once, the
+     * archive renamed into place only when every image is in it. Takes
+     * `copy`'s options; returns a summary per image, in order.
+     */
+    func copyAll(sources: [String], destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, legacy: Bool, signingKey: String?, unsigned: Bool, progress: ProgressListener?) async throws  -> [CopySummary]
+    
+    /**
      * Deletes the manifest (a tag is resolved to its digest first);
      * returns the deleted digest.
      */
@@ -1305,6 +1313,28 @@ open func copy(source: String, destination: String, platforms: [String] = [], al
             completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeCopySummary_lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
+     * Copies several images into one docker-archive, like `docker save
+     * A B`: each named by its own source, shared blobs stored once, the
+     * archive renamed into place only when every image is in it. Takes
+     * `copy`'s options; returns a summary per image, in order.
+     */
+open func copyAll(sources: [String], destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, progress: ProgressListener? = nil)async throws  -> [CopySummary]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_copy_all(
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(sources),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterOptionTypeProgressListener.lower(progress)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeCopySummary.lift,
             errorHandler: FfiConverterTypeTranshipError_lift
         )
 }
@@ -4857,6 +4887,31 @@ fileprivate struct FfiConverterSequenceTypeConversionReport: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCopySummary: FfiConverterRustBuffer {
+    typealias SwiftType = [CopySummary]
+
+    public static func write(_ value: [CopySummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCopySummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CopySummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CopySummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCopySummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDescriptor: FfiConverterRustBuffer {
     typealias SwiftType = [Descriptor]
 
@@ -5263,6 +5318,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 6223) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 52741) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {

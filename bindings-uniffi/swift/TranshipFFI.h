@@ -359,6 +359,11 @@ uint64_t uniffi_tranship_uniffi_fn_method_registry_catalog(uint64_t ptr, RustBuf
 uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, int8_t legacy, RustBuffer signing_key, int8_t unsigned, RustBuffer progress
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY_ALL
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY_ALL
+uint64_t uniffi_tranship_uniffi_fn_method_registry_copy_all(uint64_t ptr, RustBuffer sources, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, int8_t legacy, RustBuffer signing_key, int8_t unsigned, RustBuffer progress
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_DELETE_MANIFEST
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_DELETE_MANIFEST
 uint64_t uniffi_tranship_uniffi_fn_method_registry_delete_manifest(uint64_t ptr, RustBuffer reference
@@ -820,6 +825,12 @@ uint16_t uniffi_tranship_uniffi_checksum_method_registry_catalog(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_COPY
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_COPY
 uint16_t uniffi_tranship_uniffi_checksum_method_registry_copy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_COPY_ALL
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_METHOD_REGISTRY_COPY_ALL
+uint16_t uniffi_tranship_uniffi_checksum_method_registry_copy_all(void
     
 );
 #endif

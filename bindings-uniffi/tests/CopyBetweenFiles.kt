@@ -11,6 +11,7 @@ import dev.tranship.ProgressListener
 import dev.tranship.Registry
 import dev.tranship.TranshipException
 import kotlinx.coroutines.runBlocking
+import org.json.JSONArray
 import org.json.JSONObject
 import java.io.File
 import java.nio.file.Files
@@ -81,6 +82,13 @@ private suspend fun intoDockerArchive(registry: Registry, source: String, work: 
     val repositories = JSONObject(tar("-xOf", legacy.path, "repositories"))
     val top = repositories.getJSONObject("examples/hello").getString("v1")
     check(tar("-tvf", legacy.path, "$top/layer.tar").startsWith("l")) { "$top/layer.tar is not a link" }
+
+    // Several sources into one docker-archive: a summary each, in order.
+    val two = File(work, "two.tar")
+    val both = registry.copyAll(listOf(source, "docker-archive:${archive.path}"), "docker-archive:${two.path}")
+    check(both.map { it.destinationDigest } == listOf(SCHEMA2, SCHEMA2)) { "$both" }
+    check(both.map { it.source } == listOf(source, "docker-archive:${archive.path}")) { "$both" }
+    check(JSONArray(tar("-xOf", two.path, "manifest.json")).length() == 2) { "manifest.json of ${two.path}" }
 }
 
 /** Runs `tar ARGS`, returning what it printed. */
@@ -121,6 +129,7 @@ private suspend fun refusals(registry: Registry, source: String, work: File) {
     }
     expectFailure("INVALID_PLATFORM") { registry.copy(source, "oci:${never.path}", platforms = listOf("linux")) }
     expectFailure("INVALID_CONFIG") { registry.copy(source, "oci:${never.path}", legacy = true) }
+    expectFailure("INVALID_CONFIG") { registry.copyAll(listOf(source, source), "oci:${never.path}") }
     expectFailure("IO") { registry.copy("oci:${File(work, "absent").path}:v1", "oci:${never.path}") }
     check(!never.exists()) { "a refused copy wrote ${never.path}" }
 }

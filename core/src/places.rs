@@ -71,8 +71,9 @@ pub fn open_source(
 /// What a destination needs besides its address.
 #[derive(Debug, Clone, Default)]
 pub struct Naming {
-    /// The tags a docker-archive names the image with.
-    pub tags: Vec<Reference>,
+    /// The tags of each image a docker-archive will hold, in the order
+    /// they are copied (empty: one image, without tags).
+    pub images: Vec<Vec<Reference>>,
     /// Repositories a registry destination may mount blobs from (those
     /// of the same registry are used).
     pub mount_from: Vec<Reference>,
@@ -88,7 +89,6 @@ pub fn open_destination(
     naming: &Naming,
     progress: Option<Arc<dyn Progress>>,
 ) -> Result<(Box<dyn ImageDestination>, Schema1Name)> {
-    let tags = &naming.tags;
     let describe = address.to_string();
     let name_of = |r: &Reference| {
         (
@@ -134,12 +134,16 @@ pub fn open_destination(
                 Box::new(ArchiveDestination::create(
                     file,
                     ArchiveKind::Docker {
-                        tags: tags.to_vec(),
+                        images: naming.images.clone(),
                         legacy: naming.legacy,
                     },
                     describe,
                 )?),
-                tags.first().map(name_of),
+                naming
+                    .images
+                    .first()
+                    .and_then(|tags| tags.first())
+                    .map(name_of),
             )
         }
     })

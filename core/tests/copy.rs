@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use tranship::copy::{copy, CopyRequest, CopySettings, CopySummary};
+use tranship::copy::{copy, copy_all, CopyRequest, CopySettings, CopySummary};
 use tranship::registry::{Client, ClientOptions};
 use tranship::Digest;
 
@@ -437,6 +437,152 @@ async fn a_legacy_docker_archive_adds_layer_folders_and_repositories() {
     .unwrap();
     assert_eq!(back.destination_digest.to_string(), digest_of(&amd));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_sources_share_one_docker_archive() {
+    let dir = temp("several");
+    let src = dir.join("src");
+    let (_, amd) = layout(&src);
+    let arm_only = CopySettings {
+        platforms: vec!["linux/arm64".into()],
+        ..CopySettings::default()
+    };
+    let (amd_tar, arm_tar) = (dir.join("amd.tar"), dir.join("arm.tar"));
+    run(
+        &format!("oci:{}:single", src.display()),
+        &format!("docker-archive:{}:team/app:amd", amd_tar.display()),
+        CopySettings::default(),
+    )
+    .await
+    .unwrap();
+    let arm = run(
+        &format!("oci:{}:multi", src.display()),
+        &format!("docker-archive:{}:team/app:arm", arm_tar.display()),
+        arm_only,
+    )
+    .await
+    .unwrap();
+    // Both, and the amd64 image once more under the tag it had: each
+    // image named by its source, every blob stored once.
+    let both = dir.join("both.tar");
+    let sources = [
+        format!("docker-archive:{}:team/app:amd", amd_tar.display()),
+        format!("docker-archive:{}", arm_tar.display()),
+        format!("oci:{}:single", src.display()),
+    ];
+    let request = CopyRequest::for_sources(
+        &sources,
+        &format!("docker-archive:{}", both.display()),
+        &CopySettings {
+            legacy: true,
+            ..CopySettings::default()
+        },
+    )
+    .unwrap();
+    let summaries = copy_all(&request, &Client::new(ClientOptions::default()))
+        .await
+        .unwrap();
+    let digests: Vec<String> = summaries
+        .iter()
+        .map(|s| s.destination_digest.to_string())
+        .collect();
+    assert_eq!(
+        digests,
+        [
+            digest_of(&amd),
+            arm.destination_digest.to_string(),
+            digest_of(&amd)
+        ]
+    );
+    assert!(summaries[2].blobs.iter().all(|b| b.outcome == "existed"));
+    let listing: Value = serde_json::from_slice(&tar_file(&both, "manifest.json")).unwrap();
+    assert_eq!(listing[0]["RepoTags"], json!(["team/app:amd"]));
+    assert_eq!(
+        listing[1]["RepoTags"],
+        Value::Null,
+        "no tag was given for arm.tar"
+    );
+    assert_eq!(listing[2]["RepoTags"], Value::Null);
+    let names: Vec<String> = tar_listing(&both).into_iter().map(|(n, _, _)| n).collect();
+    let unique: std::collections::HashSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "no entry twice: {names:?}");
+    let repositories: Value = serde_json::from_slice(&tar_file(&both, "repositories")).unwrap();
+    assert!(
+        repositories["team/app"]["amd"].is_string(),
+        "{repositories}"
+    );
+    // Each image reads back by index.
+    for (i, want) in digests.iter().enumerate() {
+        let back = run(
+            &format!("docker-archive:{}:@{i}", both.display()),
+            &format!("oci:{}/back", dir.display()),
+            CopySettings::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(&back.destination_digest.to_string(), want);
+    }
+    // A source that fails leaves no archive, though others were copied.
+    let never = dir.join("never.tar");
+    let request = CopyRequest::for_sources(
+        &[sources[0].clone(), format!("oci:{}/absent", dir.display())],
+        &format!("docker-archive:{}", never.display()),
+        &CopySettings::default(),
+    )
+    .unwrap();
+    let err = copy_all(&request, &Client::new(ClientOptions::default()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "IO", "{err}");
+    assert!(!never.exists());
+    assert!(std::fs::read_dir(&dir).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains(".tmp")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn several_sources_are_refused_where_they_cannot_go() {
+    let settings = CopySettings::default();
+    let two = ["oci:/a:x", "oci:/b:y"];
+    for (sources, dst, settings, code) in [
+        (&two[..], "oci:/y", settings.clone(), "INVALID_CONFIG"),
+        (
+            &two[..],
+            "docker-archive:/y.tar:app:v1",
+            settings.clone(),
+            "INVALID_CONFIG",
+        ),
+        (
+            &two[..],
+            "docker-archive:/y.tar",
+            CopySettings {
+                additional_tags: vec!["app:v2".into()],
+                ..settings.clone()
+            },
+            "INVALID_CONFIG",
+        ),
+        (
+            &["a:v1", "a:v1"][..],
+            "docker-archive:/y.tar",
+            settings.clone(),
+            "INVALID_CONFIG",
+        ),
+        (
+            &[][..],
+            "docker-archive:/y.tar",
+            settings.clone(),
+            "INVALID_CONFIG",
+        ),
+    ] {
+        let err = CopyRequest::for_sources(sources, dst, &settings).unwrap_err();
+        assert_eq!(err.code(), code, "{sources:?} {dst}: {err}");
+    }
+    let one = CopyRequest::for_sources(&["oci:/a:x"], "oci:/y", &settings).unwrap();
+    assert_eq!(one.sources().count(), 1);
 }
 
 #[test]

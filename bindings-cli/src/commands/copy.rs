@@ -1,4 +1,4 @@
-//! `tranship copy SOURCE DESTINATION`
+//! `tranship copy SOURCE... DESTINATION`
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
-use tranship::copy::{copy, CopyRequest, CopySettings, CopySummary};
+use tranship::copy::{copy_all, CopyRequest, CopySettings, CopySummary};
 use tranship::progress::{Phase, Progress, ProgressEvent};
 use tranship::transport::Address;
 use tranship::Result;
@@ -32,9 +32,10 @@ pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
         signing_key: args.signing.signing_key.clone(),
         unsigned: args.signing.unsigned,
     };
-    let mut request = CopyRequest::from_settings(&args.source, &args.destination, &settings)?;
-    let registries: Vec<&str> = [&request.source, &request.destination]
-        .into_iter()
+    let mut request = CopyRequest::for_sources(&args.sources, &args.destination, &settings)?;
+    let registries: Vec<&str> = request
+        .sources()
+        .chain([&request.destination])
         .filter_map(|a| match a {
             Address::Registry(r) => Some(r.registry()),
             _ => None,
@@ -49,19 +50,21 @@ pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
     };
     let finished = block_on(async {
         tokio::select! {
-            done = copy(&request, &client) => done.map(Some),
+            done = copy_all(&request, &client) => done.map(Some),
             () = interrupted() => Ok(None),
         }
     });
     if let Some(bars) = &bars {
         bars.clear();
     }
-    let Some(summary) = finished? else {
+    let Some(summaries) = finished? else {
         eprintln!("error[INTERRUPTED]: the copy was stopped; nothing was named at the destination");
         std::process::exit(INTERRUPTED);
     };
     if !args.quiet || out.json {
-        out.emit("copy", &summary, || text(&summary));
+        for summary in &summaries {
+            out.emit("copy", summary, || text(summary));
+        }
     }
     Ok(())
 }

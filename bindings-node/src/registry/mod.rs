@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array};
 use napi::Env;
 use napi_derive::napi;
-use tranship::copy::{CopyRequest, CopySettings};
+use tranship::copy::CopyRequest;
 use tranship::registry::{parse_address, registry_host, BlobSource, Client, ClientSettings};
 use tranship::{Digest, MediaType, Platform, Reference};
 
@@ -333,18 +333,7 @@ impl Registry {
         destination: String,
         options: Option<CopyOptions>,
     ) -> napi::Result<PromiseRaw<'env, CopySummary>> {
-        let options = options.unwrap_or_default();
-        let (progress, signal) = (Sink::new(options.progress), options.signal);
-        let settings = CopySettings {
-            platforms: options.platforms.unwrap_or_default(),
-            all: options.all.unwrap_or_default(),
-            format: options.format,
-            jobs: options.jobs.map(|n| n as usize),
-            additional_tags: options.additional_tags.unwrap_or_default(),
-            legacy: options.legacy.unwrap_or_default(),
-            signing_key: options.signing_key.map(Into::into),
-            unsigned: options.unsigned.unwrap_or_default(),
-        };
+        let (settings, progress, signal) = options.unwrap_or_default().into_settings();
         let (client, sink) = (self.0.clone(), progress.sink.clone());
         let work = async move {
             let result = async {
@@ -357,6 +346,35 @@ impl Registry {
             result
         };
         promise(env, signal, work, CopySummary::from)
+    }
+
+    /// Copies several images into one docker-archive, like `docker save
+    /// A B`: each named by its own source, shared blobs stored once, the
+    /// archive renamed into place only when every image is in it. Takes
+    /// `copy`'s options; resolves to a summary per image, in order.
+    #[napi]
+    pub fn copy_all<'env>(
+        &self,
+        env: &'env Env,
+        sources: Vec<String>,
+        destination: String,
+        options: Option<CopyOptions>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<CopySummary>>> {
+        let (settings, progress, signal) = options.unwrap_or_default().into_settings();
+        let (client, sink) = (self.0.clone(), progress.sink.clone());
+        let work = async move {
+            let result = async {
+                let mut request = CopyRequest::for_sources(&sources, &destination, &settings)?;
+                request.options.progress = sink;
+                tranship::copy::copy_all(&request, &client).await
+            }
+            .await;
+            progress.delivered().await;
+            result
+        };
+        promise(env, signal, work, |all| {
+            all.into_iter().map(CopySummary::from).collect::<Vec<_>>()
+        })
     }
 }
 

@@ -6,7 +6,7 @@ use napi_derive::napi;
 use tranship::registry::{ClientSettings, Credential};
 
 use crate::abort::Signal;
-use crate::progress::ProgressCallback;
+use crate::progress::{ProgressCallback, Sink};
 
 /// A username and password for one registry (HTTP Basic, or exchanged
 /// for a token when the registry asks).
@@ -161,4 +161,21 @@ pub struct CallOptions {
     /// `reason`.
     #[napi(ts_type = "AbortSignal")]
     pub signal: Option<Signal>,
+}
+
+impl CopyOptions {
+    /// The core's settings, the progress sink and the abort signal.
+    pub fn into_settings(self) -> (tranship::copy::CopySettings, Sink, Option<Signal>) {
+        let settings = tranship::copy::CopySettings {
+            platforms: self.platforms.unwrap_or_default(),
+            all: self.all.unwrap_or_default(),
+            format: self.format,
+            jobs: self.jobs.map(|n| n as usize),
+            additional_tags: self.additional_tags.unwrap_or_default(),
+            legacy: self.legacy.unwrap_or_default(),
+            signing_key: self.signing_key.map(Into::into),
+            unsigned: self.unsigned.unwrap_or_default(),
+        };
+        (settings, Sink::new(self.progress), self.signal)
+    }
 }

@@ -420,6 +420,22 @@ class Registry:
     ) -> dict[str, Any]:
         """Copies an image between addresses; returns the summary as a dict."""
 
+    def copy_all(
+        self,
+        sources: list[str],
+        destination: str,
+        *,
+        platforms: list[str] | None = None,
+        all: bool = False,
+        format: str | None = None,
+        jobs: int | None = None,
+        legacy: bool = False,
+        signing_key: str | os.PathLike[str] | None = None,
+        unsigned: bool = False,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Copies several images into one docker-archive; a summary dict each."""
+
 @final
 class AsyncRegistry:
     """`tranship.aio.Registry`: `Registry` with asyncio futures."""
@@ -487,3 +503,17 @@ class AsyncRegistry:
         unsigned: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> asyncio.Future[dict[str, Any]]: ...
+    def copy_all(
+        self,
+        sources: list[str],
+        destination: str,
+        *,
+        platforms: list[str] | None = None,
+        all: bool = False,
+        format: str | None = None,
+        jobs: int | None = None,
+        legacy: bool = False,
+        signing_key: str | os.PathLike[str] | None = None,
+        unsigned: bool = False,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> asyncio.Future[list[dict[str, Any]]]: ...

@@ -73,3 +73,17 @@ class Registry:
         unsigned: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]: ...
+    async def copy_all(
+        self,
+        sources: list[str],
+        destination: str,
+        *,
+        platforms: list[str] | None = None,
+        all: bool = False,
+        format: str | None = None,
+        jobs: int | None = None,
+        legacy: bool = False,
+        signing_key: str | os.PathLike[str] | None = None,
+        unsigned: bool = False,
+        progress: Callable[[dict[str, Any]], object] | None = None,
+    ) -> list[dict[str, Any]]: ...

@@ -256,6 +256,41 @@ macro_rules! registry_methods {
                 let call = operations::copy(&self.0, source, destination, &settings, progress)?;
                 $run(py, call)
             }
+
+            /// Copies several images into one docker-archive, like
+            /// `docker save A B`: each named by its own source, shared
+            /// blobs stored once, the archive renamed into place only
+            /// when every image is in it. Takes `copy`'s options;
+            /// returns a summary dict per image, in order.
+            #[pyo3(signature = (sources, destination, *, platforms=None, all=false, format=None, jobs=None, legacy=false, signing_key=None, unsigned=false, progress=None))]
+            #[allow(clippy::too_many_arguments)]
+            fn copy_all(
+                &self,
+                py: Python<'_>,
+                sources: Vec<String>,
+                destination: &str,
+                platforms: Option<Vec<String>>,
+                all: bool,
+                format: Option<String>,
+                jobs: Option<usize>,
+                legacy: bool,
+                signing_key: Option<PathBuf>,
+                unsigned: bool,
+                progress: Option<Py<PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
+                let settings = CopySettings {
+                    platforms: platforms.unwrap_or_default(),
+                    all,
+                    format,
+                    jobs,
+                    additional_tags: Vec::new(),
+                    legacy,
+                    signing_key,
+                    unsigned,
+                };
+                let call = operations::copy_all(&self.0, sources, destination, &settings, progress)?;
+                $run(py, call)
+            }
         }
     };
 }

@@ -188,3 +188,22 @@ pub(crate) fn copy(
     let client = client.clone();
     Ok(async move { Ok(CopySummary(tranship::copy::copy(&request, &client).await?)) })
 }
+
+/// `Registry.copy_all`: several sources into one docker-archive, a
+/// summary each.
+pub(crate) fn copy_all(
+    client: &Client,
+    sources: Vec<String>,
+    destination: &str,
+    settings: &CopySettings,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<impl Call<CopySummary<Vec<tranship::copy::CopySummary>>>> {
+    let mut request = CopyRequest::for_sources(&sources, destination, settings).map_err(to_py)?;
+    request.options.progress = sink(progress);
+    let client = client.clone();
+    Ok(async move {
+        Ok(CopySummary(
+            tranship::copy::copy_all(&request, &client).await?,
+        ))
+    })
+}

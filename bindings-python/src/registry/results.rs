@@ -175,10 +175,11 @@ impl<'py> IntoPyObject<'py> for Referrer {
 }
 
 /// What `Registry.copy` returns: the core's summary as a dict with the
-/// keys of `tranship copy --json` (without `kind`).
-pub(crate) struct CopySummary(pub(crate) tranship::copy::CopySummary);
+/// keys of `tranship copy --json` (without `kind`); `Registry.copy_all`
+/// returns a list of them.
+pub(crate) struct CopySummary<T = tranship::copy::CopySummary>(pub(crate) T);
 
-impl<'py> IntoPyObject<'py> for CopySummary {
+impl<'py, T: serde::Serialize> IntoPyObject<'py> for CopySummary<T> {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;

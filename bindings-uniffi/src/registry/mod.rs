@@ -276,6 +276,50 @@ impl Registry {
         request.options.progress = sink(progress);
         Ok(tranship::copy::copy(&request, &self.0).await?.into())
     }
+
+    /// Copies several images into one docker-archive, like `docker save
+    /// A B`: each named by its own source, shared blobs stored once, the
+    /// archive renamed into place only when every image is in it. Takes
+    /// `copy`'s options; returns a summary per image, in order.
+    #[uniffi::method(default(
+        platforms = [],
+        all = false,
+        format = None,
+        jobs = None,
+        legacy = false,
+        signing_key = None,
+        unsigned = false,
+        progress = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn copy_all(
+        &self,
+        sources: Vec<String>,
+        destination: String,
+        platforms: Vec<String>,
+        all: bool,
+        format: Option<String>,
+        jobs: Option<u32>,
+        legacy: bool,
+        signing_key: Option<String>,
+        unsigned: bool,
+        progress: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<Vec<CopySummary>, TranshipError> {
+        let settings = CopySettings {
+            platforms,
+            all,
+            format,
+            jobs: jobs.map(|n| n as usize),
+            additional_tags: Vec::new(),
+            legacy,
+            signing_key: signing_key.map(Into::into),
+            unsigned,
+        };
+        let mut request = CopyRequest::for_sources(&sources, &destination, &settings)?;
+        request.options.progress = sink(progress);
+        let summaries = tranship::copy::copy_all(&request, &self.0).await?;
+        Ok(summaries.into_iter().map(CopySummary::from).collect())
+    }
 }
 
 impl Registry {

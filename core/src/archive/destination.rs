@@ -10,8 +10,9 @@
 //! digest. With `legacy`, the folders and `repositories` file of the
 //! format before Docker 25 are added too (see [`super::legacy`]).
 
+use std::collections::hash_map::Entry as Slot;
 use std::collections::HashMap;
-use std::io::{Seek, SeekFrom};
+use std::io::Seek;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -37,11 +38,14 @@ pub enum ArchiveKind {
         /// The `org.opencontainers.image.ref.name` of the image.
         name: Option<String>,
     },
-    /// A docker-archive naming the image by these tags (`RepoTags`); none
-    /// for an image known only by digest.
+    /// A docker-archive of one image or more, each named by its tags
+    /// (`RepoTags`; none for an image known only by digest).
     Docker {
-        /// The tags, each a reference with a tag and no digest.
-        tags: Vec<Reference>,
+        /// The tags of each image, in the order the images are committed
+        /// (each a reference with a tag and no digest). The archive is
+        /// renamed into place at the last image's commit; an empty list
+        /// stands for one image without tags.
+        images: Vec<Vec<Reference>>,
         /// Also write the entries loaders older than `manifest.json` read.
         legacy: bool,
     },
@@ -53,6 +57,8 @@ type Written = HashMap<Digest, (u64, u64)>;
 struct State {
     tar: Option<tar::Builder<std::fs::File>>,
     written: Written,
+    /// The root manifests committed so far.
+    committed: Vec<Manifest>,
 }
 
 /// An archive being written.
@@ -86,6 +92,7 @@ impl ArchiveDestination {
             state: Arc::new(Mutex::new(State {
                 tar: Some(tar),
                 written: HashMap::new(),
+                committed: Vec::new(),
             })),
             describe,
         })
@@ -99,7 +106,7 @@ impl ArchiveDestination {
         let state = self.state.clone();
         blocking(move || {
             let mut state = lock(&state)?;
-            let State { tar, written } = &mut *state;
+            let State { tar, written, .. } = &mut *state;
             let tar = tar.as_mut().ok_or_else(|| {
                 Error::io(
                     "writing an archive",
@@ -114,10 +121,10 @@ impl ArchiveDestination {
     async fn put_bytes(&self, digest: &Digest, bytes: Vec<u8>) -> Result<()> {
         let digest = digest.clone();
         self.with_tar(move |tar, written| {
-            if !written.contains_key(&digest) {
+            if let Slot::Vacant(slot) = written.entry(digest) {
                 let len = bytes.len() as u64;
-                append(tar, &blob_name(&digest), &bytes)?;
-                written.insert(digest, (data_offset(tar, len)?, len));
+                append(tar, &blob_name(slot.key()), &bytes)?;
+                slot.insert((data_offset(tar, len)?, len));
             }
             Ok(())
         })
@@ -127,73 +134,91 @@ impl ArchiveDestination {
 
 /// The entries that close an archive: `index.json` and, for a
 /// docker-archive, `manifest.json` (and the legacy entries when asked,
-/// which need the config: it is read back from `temp`, where `written`
-/// says it is).
+/// which need the configs: they are read back from `temp`, where
+/// `written` says they are). `roots` are the images, in commit order.
 fn closing_entries(
     kind: &ArchiveKind,
-    root: &Manifest,
-    digest: &Digest,
+    roots: &[Manifest],
     written: &Written,
     temp: &Path,
 ) -> Result<Vec<(String, Entry)>> {
-    let entry = |annotations: &[(&str, String)]| {
+    let entry = |root: &Manifest, annotations: &[(&str, String)]| {
         let annotations = annotations.iter().map(|(k, v)| (k.to_string(), v.clone()));
-        IndexJson::entry_for(root, digest, annotations)
+        IndexJson::entry_for(root, &root.digest(), annotations)
     };
     let mut index = IndexJson::new();
-    let (tags, legacy) = match kind {
+    let (images, legacy) = match kind {
         ArchiveKind::Oci { name } => {
             let annotations: Vec<(&str, String)> =
                 name.iter().map(|n| (REF_NAME, n.clone())).collect();
-            index.manifests.push(entry(&annotations));
+            for root in roots {
+                index.manifests.push(entry(root, &annotations));
+            }
             return Ok(vec![("index.json".into(), Entry::File(index.to_bytes()))]);
         }
-        ArchiveKind::Docker { tags, legacy } => (tags, *legacy),
+        ArchiveKind::Docker { images, legacy } => (images, *legacy),
     };
-    for tag in tags {
-        index.manifests.push(entry(&[
-            (CONTAINERD_IMAGE_NAME, tag.to_string()),
-            (REF_NAME, tag.tag().unwrap_or("latest").to_string()),
-        ]));
-    }
-    if tags.is_empty() {
-        index.manifests.push(entry(&[]));
-    }
-    let image = root.as_image().ok_or_else(|| {
-        Error::Conversion(format!(
-            "a docker-archive holds single images, not a {}",
-            root.format().as_str()
-        ))
-    })?;
-    let repo_tags: Option<Vec<String>> = (!tags.is_empty()).then(|| {
-        tags.iter()
-            .map(|t| format!("{}:{}", docker_name(t), t.tag().unwrap_or("latest")))
-            .collect()
-    });
-    let manifest = [DockerManifestEntry {
-        config: blob_name(&image.config.digest),
-        repo_tags,
-        layers: image.layers.iter().map(|l| blob_name(&l.digest)).collect(),
-    }];
+    let mut manifest = Vec::new();
     let mut entries = Vec::new();
-    if legacy {
-        let config = &image.config.digest;
-        let &(offset, len) = written.get(config).ok_or_else(|| {
-            Error::io(
-                "writing the legacy entries",
-                std::io::Error::other(format!("the config {config} was not written")),
-            )
-        })?;
-        let bytes = BlobFile {
-            path: temp.to_path_buf(),
-            offset,
-            len,
+    let mut repositories = Vec::new();
+    let untagged = Vec::new();
+    for (i, root) in roots.iter().enumerate() {
+        let tags = images.get(i).unwrap_or(&untagged);
+        for tag in tags {
+            index.manifests.push(entry(
+                root,
+                &[
+                    (CONTAINERD_IMAGE_NAME, tag.to_string()),
+                    (REF_NAME, tag.tag().unwrap_or("latest").to_string()),
+                ],
+            ));
         }
-        .read_all(Limits::default().max_config_bytes)?;
-        config.verify(&bytes)?;
-        let image_entries = legacy::entries(image, &bytes)?;
-        let repositories = legacy::repositories(&[(tags.clone(), image_entries.top_id)]);
-        entries.extend(image_entries.entries);
+        if tags.is_empty() {
+            index.manifests.push(entry(root, &[]));
+        }
+        let image = root.as_image().ok_or_else(|| {
+            Error::Conversion(format!(
+                "a docker-archive holds single images, not a {}",
+                root.format().as_str()
+            ))
+        })?;
+        let repo_tags: Option<Vec<String>> = (!tags.is_empty()).then(|| {
+            tags.iter()
+                .map(|t| format!("{}:{}", docker_name(t), t.tag().unwrap_or("latest")))
+                .collect()
+        });
+        manifest.push(DockerManifestEntry {
+            config: blob_name(&image.config.digest),
+            repo_tags,
+            layers: image.layers.iter().map(|l| blob_name(&l.digest)).collect(),
+        });
+        if legacy {
+            let config = &image.config.digest;
+            let &(offset, len) = written.get(config).ok_or_else(|| {
+                Error::io(
+                    "writing the legacy entries",
+                    std::io::Error::other(format!("the config {config} was not written")),
+                )
+            })?;
+            let bytes = BlobFile {
+                path: temp.to_path_buf(),
+                offset,
+                len,
+            }
+            .read_all(Limits::default().max_config_bytes)?;
+            config.verify(&bytes)?;
+            let image_entries = legacy::entries(image, &bytes)?;
+            for (name, entry) in image_entries.entries {
+                // Images sharing their lower layers share those folders.
+                if !entries.iter().any(|(n, _)| *n == name) {
+                    entries.push((name, entry));
+                }
+            }
+            repositories.push((tags.clone(), image_entries.top_id));
+        }
+    }
+    if legacy {
+        let repositories = legacy::repositories(&repositories);
         entries.push(("repositories".into(), Entry::File(repositories)));
     }
     entries.push(("index.json".into(), Entry::File(index.to_bytes())));
@@ -245,7 +270,7 @@ pub(crate) fn blob_name(digest: &Digest) -> String {
 fn data_offset(tar: &mut tar::Builder<std::fs::File>, len: u64) -> Result<u64> {
     let end = tar
         .get_mut()
-        .seek(SeekFrom::Current(0))
+        .stream_position()
         .map_err(|e| Error::io("writing an archive", e))?;
     Ok(end - len.div_ceil(512) * 512)
 }
@@ -321,7 +346,7 @@ impl ImageDestination for ArchiveDestination {
             let staged = owned.then(|| file.path.clone());
             let result = self
                 .with_tar(move |tar, written| {
-                    if !written.contains_key(&digest) {
+                    if let Slot::Vacant(slot) = written.entry(digest.clone()) {
                         let name = blob_name(&digest);
                         let mut header = header(file.len);
                         header
@@ -334,7 +359,7 @@ impl ImageDestination for ArchiveDestination {
                             Error::io(format!("writing {name} into the archive"), e)
                         })?;
                         pipe.finish()?;
-                        written.insert(digest, (data_offset(tar, file.len)?, file.len));
+                        slot.insert((data_offset(tar, file.len)?, file.len));
                     }
                     Ok(())
                 })
@@ -368,9 +393,23 @@ impl ImageDestination for ArchiveDestination {
         Box::pin(async move {
             let digest = root.digest();
             self.put_bytes(&digest, root.raw().to_vec()).await?;
+            let expected = match &self.kind {
+                ArchiveKind::Docker { images, .. } => images.len().max(1),
+                ArchiveKind::Oci { .. } => 1,
+            };
+            let complete = {
+                let mut state = lock(&self.state)?;
+                state.committed.push(root.clone());
+                state.committed.len() >= expected
+            };
+            if !complete {
+                // More images are coming; the archive is renamed into
+                // place with the last one.
+                return Ok(digest);
+            }
             let temp = lock(&self.temp)?.take();
             let state = self.state.clone();
-            let (kind, root, at) = (self.kind.clone(), root.clone(), digest.clone());
+            let kind = self.kind.clone();
             blocking(move || {
                 let mut state = lock(&state)?;
                 let (Some(mut tar), Some(temp)) = (state.tar.take(), temp) else {
@@ -379,7 +418,8 @@ impl ImageDestination for ArchiveDestination {
                         std::io::Error::other("already committed"),
                     ));
                 };
-                let entries = closing_entries(&kind, &root, &at, &state.written, temp.path())?;
+                let entries =
+                    closing_entries(&kind, &state.committed, &state.written, temp.path())?;
                 for (name, entry) in entries {
                     match entry {
                         Entry::File(bytes) => append(&mut tar, &name, &bytes)?,

@@ -12,7 +12,7 @@ mod options;
 mod plan;
 mod summary;
 
-pub use open::{copy, CopyRequest, CopySettings};
+pub use open::{copy, copy_all, CopyRequest, CopySettings};
 pub use options::{CopyOptions, DEFAULT_JOBS};
 pub use summary::{BlobSummary, CopySummary};
 

@@ -23,6 +23,9 @@ pub struct CopyRequest {
     pub source: Address,
     /// Where it is written to.
     pub destination: Address,
+    /// More images for the same docker-archive, written after `source`
+    /// (see [`copy_all`]); their blobs are stored once.
+    pub additional_sources: Vec<Address>,
     /// The choices.
     pub options: CopyOptions,
 }
@@ -46,6 +49,7 @@ impl CopyRequest {
         Ok(CopyRequest {
             source: source.parse()?,
             destination,
+            additional_sources: Vec::new(),
             options: CopyOptions::default(),
         })
     }
@@ -105,26 +109,98 @@ impl CopyRequest {
                 "signing applies only to a conversion to schema1 (format v2s1)".into(),
             ));
         }
-        request.archive_tags()?;
+        request.image_tags()?;
         Ok(request)
     }
 
-    /// The tags a docker-archive destination names the image with: the
-    /// address's own, else the source reference's tag (kept when the
-    /// source also gives a digest), then the additional tags.
-    pub fn archive_tags(&self) -> Result<Vec<Reference>> {
-        let mut tags = Vec::new();
-        match (&self.destination, &self.source) {
-            (
-                Address::DockerArchive {
-                    image: ArchiveImage::Tagged(r),
-                    ..
-                },
-                _,
-            ) => tags.push(r.clone()),
-            (_, Address::Registry(r)) => tags.extend(r.tagged()),
-            _ => {}
+    /// A copy of several sources into one docker-archive (see
+    /// [`copy_all`]), the first source first; one source is an ordinary
+    /// copy. Fails with `INVALID_CONFIG` when `sources` is empty or the
+    /// destination cannot take several.
+    ///
+    /// ```
+    /// use tranship::copy::{CopyRequest, CopySettings};
+    /// let s = CopySettings::default();
+    /// let r = CopyRequest::for_sources(&["alpine:3", "busybox:1"], "docker-archive:/tmp/two.tar", &s)?;
+    /// assert_eq!(r.sources().count(), 2);
+    /// let bad = CopyRequest::for_sources(&["alpine:3", "busybox:1"], "oci:/tmp/l", &s);
+    /// assert_eq!(bad.unwrap_err().code(), "INVALID_CONFIG");
+    /// # Ok::<(), tranship::Error>(())
+    /// ```
+    pub fn for_sources(
+        sources: &[impl AsRef<str>],
+        destination: &str,
+        settings: &CopySettings,
+    ) -> Result<CopyRequest> {
+        let Some((first, rest)) = sources.split_first() else {
+            return Err(Error::InvalidConfig(
+                "a copy needs at least one source".into(),
+            ));
+        };
+        let mut request = CopyRequest::from_settings(first.as_ref(), destination, settings)?;
+        request.additional_sources = rest
+            .iter()
+            .map(|s| s.as_ref().parse())
+            .collect::<Result<_>>()?;
+        request.check_sources()?;
+        request.image_tags()?;
+        Ok(request)
+    }
+
+    /// Every source: `source`, then `additional_sources`.
+    pub fn sources(&self) -> impl Iterator<Item = &Address> {
+        std::iter::once(&self.source).chain(&self.additional_sources)
+    }
+
+    /// Several sources go into one docker-archive, each image named by
+    /// its own source: the destination and `additional_tags` name none.
+    fn check_sources(&self) -> Result<()> {
+        if self.additional_sources.is_empty() {
+            return Ok(());
         }
+        let refuse = |why: &str| Err(Error::InvalidConfig(why.into()));
+        match &self.destination {
+            Address::DockerArchive {
+                image: ArchiveImage::Unspecified,
+                ..
+            } => {}
+            Address::DockerArchive { .. } => {
+                return refuse(
+                    "with several sources each image is named by its own source; \
+                     the docker-archive address names none",
+                )
+            }
+            _ => {
+                return refuse(
+                    "several sources go into one docker-archive; \
+                     copy to other places one source at a time",
+                )
+            }
+        }
+        if !self.options.additional_tags.is_empty() {
+            return refuse(
+                "with several sources each image is named by its own source; \
+                 additional tags would be ambiguous",
+            );
+        }
+        Ok(())
+    }
+
+    /// The tags a docker-archive destination names each image with, in
+    /// the order of [`CopyRequest::sources`]: the address's own, else the
+    /// source's tag (a registry reference's, kept when it also gives a
+    /// digest, or a docker-archive source's), then the additional tags.
+    /// Fails with `INVALID_CONFIG` when two images would share a tag.
+    pub fn image_tags(&self) -> Result<Vec<Vec<Reference>>> {
+        let mut images: Vec<Vec<Reference>> = self.sources().map(source_tags).collect();
+        if let Address::DockerArchive {
+            image: ArchiveImage::Tagged(r),
+            ..
+        } = &self.destination
+        {
+            images[0] = vec![r.clone()];
+        }
+        let mut tags = std::mem::take(&mut images[0]);
         for text in &self.options.additional_tags {
             let r: Reference = text.parse()?;
             if r.digest().is_some() {
@@ -137,7 +213,29 @@ impl CopyRequest {
                 tags.push(r);
             }
         }
-        Ok(tags)
+        images[0] = tags;
+        let mut seen: Vec<&Reference> = Vec::new();
+        for tag in images.iter().flatten() {
+            if seen.contains(&tag) {
+                return Err(Error::InvalidConfig(format!(
+                    "two images would both be named {tag} in the archive"
+                )));
+            }
+            seen.push(tag);
+        }
+        Ok(images)
+    }
+}
+
+/// The tags a source names its image by.
+fn source_tags(source: &Address) -> Vec<Reference> {
+    match source {
+        Address::Registry(r) => r.tagged().into_iter().collect(),
+        Address::DockerArchive {
+            image: ArchiveImage::Tagged(r),
+            ..
+        } => vec![r.clone()],
+        _ => Vec::new(),
     }
 }
 
@@ -166,30 +264,62 @@ pub struct CopySettings {
 
 /// Copies the image `request.source` names to `request.destination`;
 /// registries are reached through `client`. Nothing is named at the
-/// destination unless the whole copy succeeds.
+/// destination unless the whole copy succeeds. A request with
+/// `additional_sources` is refused (`INVALID_CONFIG`): [`copy_all`]
+/// copies those.
 pub async fn copy(request: &CopyRequest, client: &Client) -> Result<CopySummary> {
+    if !request.additional_sources.is_empty() {
+        return Err(Error::InvalidConfig(
+            "a copy of several sources returns a summary for each: use copy_all".into(),
+        ));
+    }
+    let mut summaries = copy_all(request, client).await?;
+    summaries.pop().ok_or_else(|| {
+        Error::io(
+            "copying",
+            std::io::Error::other("a copy returned no summary"),
+        )
+    })
+}
+
+/// Copies every source of `request` (`source`, then
+/// `additional_sources`) into `request.destination`, one after the
+/// other; blobs the images share are written once. Returns a summary per
+/// image, in that order. The destination is named only when every image
+/// was copied: a failure leaves no archive at its path.
+pub async fn copy_all(request: &CopyRequest, client: &Client) -> Result<Vec<CopySummary>> {
+    request.check_sources()?;
     let progress = request.options.progress.clone();
     let limits = request.options.limits;
-    let source = open_source(&request.source, client, limits, progress.clone())?;
-    let tags = request.archive_tags()?;
-    let mount_from = match &request.source {
-        Address::Registry(r) => vec![r.clone()],
-        _ => Vec::new(),
-    };
+    let sources = request
+        .sources()
+        .map(|address| open_source(address, client, limits, progress.clone()))
+        .collect::<Result<Vec<_>>>()?;
     let naming = Naming {
-        tags,
-        mount_from,
+        images: request.image_tags()?,
+        mount_from: request
+            .sources()
+            .filter_map(|a| match a {
+                Address::Registry(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect(),
         legacy: request.options.legacy,
     };
     let (destination, schema1_name) =
         open_destination(&request.destination, client, &naming, progress)?;
-    copy_image(
-        source.as_ref(),
-        destination.as_ref(),
-        &request.options,
-        schema1_name,
-    )
-    .await
+    let mut summaries = Vec::with_capacity(sources.len());
+    for source in &sources {
+        let summary = copy_image(
+            source.as_ref(),
+            destination.as_ref(),
+            &request.options,
+            schema1_name.clone(),
+        )
+        .await?;
+        summaries.push(summary);
+    }
+    Ok(summaries)
 }
 
 #[cfg(test)]

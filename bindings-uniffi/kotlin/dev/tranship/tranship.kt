@@ -742,6 +742,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_copy(
     ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_copy_all(
+    ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_delete_manifest(
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_get_blob(
@@ -826,6 +828,8 @@ internal object UniffiLib {
     external fun uniffi_tranship_uniffi_fn_method_registry_catalog(`ptr`: Long,`host`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`progress`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy_all(`ptr`: Long,`sources`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`progress`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_delete_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
@@ -1037,6 +1041,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 6223) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 52741) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
@@ -2342,6 +2349,14 @@ public interface RegistryInterface {
     suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `progress`: ProgressListener? = null): CopySummary
     
     /**
+     * Copies several images into one docker-archive, like `docker save
+     * A B`: each named by its own source, shared blobs stored once, the
+     * archive renamed into place only when every image is in it. Takes
+     * `copy`'s options; returns a summary per image, in order.
+     */
+    suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `progress`: ProgressListener? = null): List<CopySummary>
+    
+    /**
      * Deletes the manifest (a tag is resolved to its digest first);
      * returns the deleted digest.
      */
@@ -2620,6 +2635,43 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeCopySummary.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Copies several images into one docker-archive, like `docker save
+     * A B`: each named by its own source, shared blobs stored once, the
+     * archive renamed into place only when every image is in it. Takes
+     * `copy`'s options; returns a summary per image, in order.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `progress`: ProgressListener?) : List<CopySummary> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy_all(
+                uniffiHandle,
+                
+        FfiConverterSequenceString.lower(`sources`),
+        FfiConverterString.lower(`destination`),
+        FfiConverterSequenceString.lower(`platforms`),
+        FfiConverterBoolean.lower(`all`),
+        FfiConverterOptionalString.lower(`format`),
+        FfiConverterOptionalUInt.lower(`jobs`),
+        FfiConverterBoolean.lower(`legacy`),
+        FfiConverterOptionalString.lower(`signingKey`),
+        FfiConverterBoolean.lower(`unsigned`),
+        FfiConverterOptionalTypeProgressListener.lower(`progress`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeCopySummary.lift(it) },
         // Error FFI converter
         TranshipException.ErrorHandler,
     )
@@ -5576,6 +5628,34 @@ public object FfiConverterSequenceTypeConversionReport: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeConversionReport.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCopySummary: FfiConverterRustBuffer<List<CopySummary>> {
+    override fun read(buf: ByteBuffer): List<CopySummary> {
+        val len = buf.getInt()
+        return List<CopySummary>(len) {
+            FfiConverterTypeCopySummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CopySummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCopySummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CopySummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCopySummary.write(it, buf)
         }
     }
 }
