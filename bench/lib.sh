@@ -83,14 +83,22 @@ wait_idle() {
 
 # measure NAME CMD... times one run, keeping the fastest wall time and the
 # largest peak RSS of each NAME over the rounds (GNU time; the RSS is the
-# largest of the processes it waited for).
+# largest of the processes it waited for). A command that fails stops the
+# script with its error output: a failed run is no measurement.
 declare -A BEST RSS
 measure() {
     local name=$1
     shift
-    local out secs kb
-    out=$({ /usr/bin/time -f 'TIME %e %M' "$@" >/dev/null; } 2>&1 | grep '^TIME' | tail -1)
-    read -r _ secs kb <<<"$out"
+    local log secs kb
+    log=$(mktemp)
+    if ! /usr/bin/time -f 'TIME %e %M' -o "$log.time" "$@" >/dev/null 2>"$log"; then
+        echo "$name failed: $*" >&2
+        cat "$log" >&2
+        rm -f "$log" "$log.time"
+        exit 1
+    fi
+    read -r _ secs kb <"$log.time"
+    rm -f "$log" "$log.time"
     if [ -z "${BEST[$name]:-}" ] || awk "BEGIN{exit !($secs < ${BEST[$name]})}"; then BEST[$name]=$secs; fi
     if [ -z "${RSS[$name]:-}" ] || [ "$kb" -gt "${RSS[$name]}" ]; then RSS[$name]=$kb; fi
 }
@@ -121,5 +129,98 @@ bench_venv() {
     if ! "$VENV/bin/python" -c 'import containerregistry.client.v2_2.v2_compat, httplib2, oauth2client' 2>/dev/null; then
         python3 -m venv "$VENV"
         "$VENV/bin/pip" install -q --no-deps containerregistry-ccwienk httplib2 pyparsing oauth2client six
+    fi
+}
+
+# The registry benchmarks' image (bench/registry.sh, bench/copy.sh), made
+# once: an OCI layout around 8 layers of random bytes (MB MiB in all,
+# default 1024; gzip -1, as registries hold layers) in
+# $DATA/registry/image-$MB, its image named `v1`. Sets REGISTRY_LAYOUT,
+# REGISTRY_DIGEST (the manifest's digest) and REGISTRY_BLOBS (config and
+# layer digests, space-separated).
+MB=${MB:-1024}
+bench_registry_layout() {
+    REGISTRY_LAYOUT=$DATA/registry/image-$MB
+    if [ ! -s "$REGISTRY_LAYOUT/index.json" ]; then
+        echo "generating an 8-layer image of $MB MiB in $REGISTRY_LAYOUT ..." >&2
+        rm -rf "$REGISTRY_LAYOUT" && mkdir -p "$REGISTRY_LAYOUT/blobs/sha256"
+        layers=()
+        for i in 0 1 2 3 4 5 6 7; do
+            # gzip, as registries hold layers: skopeo would compress a plain tar
+            # layer on its way to a registry, and change the digests.
+            head -c $((MB * 1024 * 1024 / 8)) /dev/urandom >"$REGISTRY_LAYOUT/layer"
+            diff_id=sha256:$(sha256sum "$REGISTRY_LAYOUT/layer" | cut -d' ' -f1)
+            pigz -1 -c "$REGISTRY_LAYOUT/layer" >"$REGISTRY_LAYOUT/layer.gz" && rm "$REGISTRY_LAYOUT/layer"
+            hex=$(sha256sum "$REGISTRY_LAYOUT/layer.gz" | cut -d' ' -f1)
+            layers+=("sha256:$hex $(stat -c %s "$REGISTRY_LAYOUT/layer.gz") $diff_id")
+            mv "$REGISTRY_LAYOUT/layer.gz" "$REGISTRY_LAYOUT/blobs/sha256/$hex"
+        done
+        python3 - "$REGISTRY_LAYOUT" "${layers[@]}" <<'PY'
+import hashlib, json, os, sys
+layout, layers = sys.argv[1], [l.split() for l in sys.argv[2:]]
+def put(obj):
+    data = json.dumps(obj, separators=(",", ":")).encode()
+    hex_ = hashlib.sha256(data).hexdigest()
+    open(os.path.join(layout, "blobs", "sha256", hex_), "wb").write(data)
+    return {"digest": "sha256:" + hex_, "size": len(data)}
+config = {"architecture": "amd64", "os": "linux",
+          "rootfs": {"type": "layers", "diff_ids": [i for _, _, i in layers]},
+          # One entry per layer, which a schema1 copy of the image needs.
+          "history": [{"created": "2024-01-01T00:00:0%dZ" % (n + 1),
+                       "created_by": "/bin/sh -c #(nop) ADD file:layer-%d in / " % n}
+                      for n in range(len(layers))]}
+manifest = {
+    "schemaVersion": 2,
+    "mediaType": "application/vnd.oci.image.manifest.v1+json",
+    "config": dict(mediaType="application/vnd.oci.image.config.v1+json", **put(config)),
+    "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": d,
+                "size": int(s)} for d, s, _ in layers],
+}
+json.dump({"schemaVersion": 2, "manifests": [dict(
+    mediaType="application/vnd.oci.image.manifest.v1+json",
+    annotations={"org.opencontainers.image.ref.name": "v1"}, **put(manifest))]},
+    open(os.path.join(layout, "index.json"), "w"))
+PY
+        echo '{"imageLayoutVersion":"1.0.0"}' >"$REGISTRY_LAYOUT/oci-layout"
+    fi
+    REGISTRY_DIGEST=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifests"][0]["digest"])' "$REGISTRY_LAYOUT/index.json")
+    REGISTRY_BLOBS=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(" ".join([m["config"]["digest"]] + [l["digest"] for l in m["layers"]]))' \
+        "$REGISTRY_LAYOUT/blobs/sha256/${REGISTRY_DIGEST#sha256:}")
+}
+
+# bench_crane: puts crane (go-containerregistry's CLI, this exact version)
+# on PATH, installed with `go install` when missing; CRANE says whether it
+# is there (left out of the tables when it cannot be fetched).
+CRANE_VERSION=v0.22.1
+bench_crane() {
+    local gobin
+    gobin=$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin
+    PATH=$PATH:$gobin
+    CRANE=yes
+    if ! crane version 2>/dev/null | grep -qx -e "$CRANE_VERSION" -e "${CRANE_VERSION#v}"; then
+        echo "installing crane $CRANE_VERSION with go install" >&2
+        go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION" >/dev/null 2>&1 || {
+            echo "crane $CRANE_VERSION could not be installed; the table leaves it out" >&2
+            CRANE=
+        }
+    fi
+}
+
+# skopeo_cache DIR ARGS...: skopeo with its blob-info cache in DIR. That
+# cache maps compressed digests to diff_ids: with it, skopeo skips
+# decompressing the layers it has seen before, so measured runs start
+# from an empty one; root's cache is the fixed /var/lib/containers/cache,
+# replaced in a private mount namespace.
+skopeo_cache() {
+    local dir=$1
+    shift
+    mkdir -p "$dir"
+    if [ "$(id -u)" = 0 ]; then
+        mkdir -p /var/lib/containers/cache
+        unshare -m sh -c 'mount --bind "$0" /var/lib/containers/cache && exec skopeo "$@"' "$dir" "$@"
+    else
+        mkdir -p "$dir/containers"
+        rm -rf "$dir/containers/cache" && ln -s "$dir" "$dir/containers/cache"
+        XDG_DATA_HOME=$dir skopeo "$@"
     fi
 }

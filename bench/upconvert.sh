@@ -81,27 +81,11 @@ json.dump({"schemaVersion": 2, "manifests": [dict(
     open(os.path.join(oci, "index.json"), "w"))
 PY
 
-# skopeo_cache DIR ARGS...: skopeo with its blob-info cache in DIR. That
-# cache maps compressed digests to diff_ids: with it, skopeo skips
-# decompressing the layers it has seen before. The image is new to the
-# measured runs, so they start from an empty one each; root's cache is the
-# fixed /var/lib/containers/cache, replaced in a private mount namespace.
-# The correctness check's copy fills $work/cache-check; a second row shows
+# skopeo's blob-info cache (bench/lib.sh's skopeo_cache): the image is new
+# to the measured runs, so they start from an empty one each. The
+# correctness check's copy fills $work/cache-check; a second row shows
 # skopeo with that cache (as on a machine that converted the image before).
-skopeo_cache() {
-    local dir=$1
-    shift
-    mkdir -p "$dir"
-    if [ "$(id -u)" = 0 ]; then
-        unshare -m sh -c 'mount --bind "$0" /var/lib/containers/cache && exec skopeo "$@"' "$dir" "$@"
-    else
-        mkdir -p "$dir/containers"
-        rm -rf "$dir/containers/cache" && ln -s "$dir" "$dir/containers/cache"
-        XDG_DATA_HOME=$dir skopeo "$@"
-    fi
-}
 export -f skopeo_cache
-[ "$(id -u)" != 0 ] || mkdir -p /var/lib/containers/cache
 
 # 2. Registry A holds it as schema 2 (bench/img:1) and schema1 (bench/img-s1:1).
 REGISTRY_EXTRA_CONFIG=$'compatibility:\n  schema1:\n    enabled: true' registry_start a

@@ -353,12 +353,17 @@ impl ImageDestination for ArchiveDestination {
                             .set_path(&name)
                             .map_err(|e| Error::io(format!("naming {name}"), e))?;
                         header.set_cksum();
-                        // The tar crate copies a reader; verify while it reads.
-                        let mut pipe = VerifyingRange::new(&file, &digest)?;
-                        tar.append(&header, &mut pipe).map_err(|e| {
-                            Error::io(format!("writing {name} into the archive"), e)
-                        })?;
-                        pipe.finish()?;
+                        let appending =
+                            |e| Error::io(format!("writing {name} into the archive"), e);
+                        if owned {
+                            // A staged download, verified as it was fetched.
+                            tar.append(&header, file.open()?).map_err(appending)?;
+                        } else {
+                            // The tar crate copies a reader; verify while it reads.
+                            let mut pipe = VerifyingRange::new(&file, &digest)?;
+                            tar.append(&header, &mut pipe).map_err(appending)?;
+                            pipe.finish()?;
+                        }
                         slot.insert((data_offset(tar, file.len)?, file.len));
                     }
                     Ok(())

@@ -139,6 +139,8 @@ pub trait ImageSource: Send + Sync {
 
     /// Fetches a blob that is not local into `path` (created, verified
     /// against the digest, nothing left on failure); returns its size.
+    /// `path` is a staging file: it need not be synced to disk, and a
+    /// destination that keeps it (moves it into place) syncs it.
     fn fetch_blob<'a>(&'a self, blob: &'a BlobRef, path: &'a Path) -> BoxFuture<'a, Result<u64>>;
 }
 
@@ -166,7 +168,8 @@ pub trait ImageDestination: Send + Sync {
 
     /// Stores a blob from a local range, verifying it against its digest.
     /// `owned` says the file is a staged copy the destination may move
-    /// or delete.
+    /// or delete: one [`ImageSource::fetch_blob`] verified, not synced to
+    /// disk.
     fn put_blob<'a>(
         &'a self,
         digest: &'a Digest,

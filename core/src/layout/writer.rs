@@ -112,7 +112,15 @@ impl ImageDestination for LayoutDestination {
             }
             let temp = AtomicFile::beside(&path);
             if owned && file.offset == 0 {
-                // A staged download, verified when fetched: move it.
+                // A staged download, verified when fetched but not yet
+                // synced: sync it, then move it.
+                let sync = |e| Error::io(format!("syncing {}", file.path.display()), e);
+                tokio::fs::File::open(&file.path)
+                    .await
+                    .map_err(sync)?
+                    .sync_all()
+                    .await
+                    .map_err(sync)?;
                 tokio::fs::rename(&file.path, temp.path())
                     .await
                     .map_err(|e| Error::io(format!("moving {}", file.path.display()), e))?;

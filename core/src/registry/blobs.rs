@@ -77,8 +77,32 @@ impl Client {
         size: Option<u64>,
         path: &Path,
     ) -> Result<u64> {
+        self.get_blob_into(reference, digest, size, AtomicFile::beside(path))
+            .await
+    }
+
+    /// [`get_blob_to_path`](Self::get_blob_to_path) for a staging file,
+    /// read once and deleted: not synced to disk (a destination that
+    /// keeps the file syncs it).
+    pub(crate) async fn get_blob_to_staging(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        size: Option<u64>,
+        path: &Path,
+    ) -> Result<u64> {
+        let temp = AtomicFile::beside(path).unsynced();
+        self.get_blob_into(reference, digest, size, temp).await
+    }
+
+    async fn get_blob_into(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        size: Option<u64>,
+        temp: AtomicFile,
+    ) -> Result<u64> {
         // Removed on any error, and when this future is dropped unfinished.
-        let temp = AtomicFile::beside(path);
         let mut file = temp.create_async().await?;
         let n = self.get_blob(reference, digest, size, &mut file).await?;
         temp.persist_async(file).await?;

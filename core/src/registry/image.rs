@@ -53,7 +53,7 @@ impl ImageSource for RegistrySource {
     fn fetch_blob<'a>(&'a self, blob: &'a BlobRef, path: &'a Path) -> BoxFuture<'a, Result<u64>> {
         Box::pin(async move {
             self.client
-                .get_blob_to_path(&self.reference, &blob.digest, blob.size, path)
+                .get_blob_to_staging(&self.reference, &blob.digest, blob.size, path)
                 .await
         })
     }
