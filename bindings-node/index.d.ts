@@ -411,7 +411,8 @@ export interface LayerDigests {
 /**
  * Caps that keep hostile input harmless; fields left out keep their
  * defaults (4 MiB manifests and configs, 1000 layers, 1000 index
- * entries, JSON nesting 64, 16 signatures). A negative value counts as 0.
+ * entries, JSON nesting 64, 16 signatures); a negative value is refused
+ * with `code` `INVALID_CONFIG`.
  */
 export interface Limits {
   /** Largest manifest accepted, in bytes. */

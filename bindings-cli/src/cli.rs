@@ -134,24 +134,25 @@ pub struct DocumentArgs {
     pub limits: LimitArgs,
 }
 
-/// Caps for hostile input; the defaults follow the distribution registry.
+/// Caps for hostile input; the defaults follow the distribution registry
+/// (a negative value is refused with `INVALID_CONFIG`).
 #[derive(Debug, Default, Args)]
 pub struct LimitArgs {
     /// Largest manifest accepted, in bytes.
-    #[arg(long, value_name = "BYTES")]
-    pub max_manifest_bytes: Option<u64>,
+    #[arg(long, value_name = "BYTES", allow_negative_numbers = true)]
+    pub max_manifest_bytes: Option<i64>,
     /// Most layers in one manifest.
-    #[arg(long, value_name = "N")]
-    pub max_layers: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_layers: Option<i64>,
     /// Most entries in one index.
-    #[arg(long, value_name = "N")]
-    pub max_children: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_children: Option<i64>,
     /// Most signatures on a signed schema1 manifest.
-    #[arg(long, value_name = "N")]
-    pub max_signatures: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_signatures: Option<i64>,
     /// Deepest JSON nesting accepted.
-    #[arg(long, value_name = "N")]
-    pub max_json_depth: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub max_json_depth: Option<i64>,
 }
 
 /// How a schema1 result is signed.

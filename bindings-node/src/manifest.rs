@@ -13,7 +13,8 @@ use crate::report::{IndexEntryReport, ManifestReport, Signer};
 
 /// Caps that keep hostile input harmless; fields left out keep their
 /// defaults (4 MiB manifests and configs, 1000 layers, 1000 index
-/// entries, JSON nesting 64, 16 signatures). A negative value counts as 0.
+/// entries, JSON nesting 64, 16 signatures); a negative value is refused
+/// with `code` `INVALID_CONFIG`.
 #[napi(object)]
 #[derive(Default)]
 pub struct Limits {
@@ -31,19 +32,17 @@ pub struct Limits {
     pub max_signatures: Option<i64>,
 }
 
-impl From<Limits> for tranship::Limits {
-    fn from(l: Limits) -> Self {
-        let d = tranship::Limits::default();
-        let or =
-            |v: Option<i64>, default: u64| v.map_or(default, |v| u64::try_from(v).unwrap_or(0));
-        tranship::Limits {
-            max_manifest_bytes: or(l.max_manifest_bytes, d.max_manifest_bytes),
-            max_config_bytes: or(l.max_config_bytes, d.max_config_bytes),
-            max_layers: or(l.max_layers, d.max_layers),
-            max_children: or(l.max_children, d.max_children),
-            max_json_depth: or(l.max_json_depth, d.max_json_depth),
-            max_signatures: or(l.max_signatures, d.max_signatures),
-        }
+impl Limits {
+    /// The core's limits; refuses a negative value.
+    fn core(self) -> tranship::Result<tranship::Limits> {
+        tranship::Limits::from_settings(&tranship::LimitSettings {
+            max_manifest_bytes: self.max_manifest_bytes,
+            max_config_bytes: self.max_config_bytes,
+            max_layers: self.max_layers,
+            max_children: self.max_children,
+            max_json_depth: self.max_json_depth,
+            max_signatures: self.max_signatures,
+        })
     }
 }
 
@@ -189,7 +188,7 @@ pub fn parse_manifest(
     content_type: Option<String>,
     limits: Option<Limits>,
 ) -> Result<Manifest> {
-    let limits = limits.unwrap_or_default().into();
+    let limits = limits.unwrap_or_default().core().map_err(to_js)?;
     tranship::manifest::Manifest::parse(&data, content_type.as_deref(), &limits)
         .map(Manifest)
         .map_err(to_js)

@@ -19,7 +19,8 @@ use crate::error::to_py;
 
 /// Caps that keep hostile input harmless; fields left out keep their
 /// defaults (4 MiB manifests and configs, 1000 layers, 1000 index
-/// entries, JSON nesting 64).
+/// entries, JSON nesting 64, 16 signatures); a negative value raises
+/// `ManifestError` (`INVALID_CONFIG`).
 #[pyclass(frozen, eq, module = "tranship")]
 #[derive(PartialEq)]
 pub struct Limits(tranship::Limits);
@@ -29,22 +30,24 @@ impl Limits {
     #[new]
     #[pyo3(signature = (*, max_manifest_bytes=None, max_config_bytes=None, max_layers=None, max_children=None, max_json_depth=None, max_signatures=None))]
     fn new(
-        max_manifest_bytes: Option<u64>,
-        max_config_bytes: Option<u64>,
-        max_layers: Option<u64>,
-        max_children: Option<u64>,
-        max_json_depth: Option<u64>,
-        max_signatures: Option<u64>,
-    ) -> Self {
-        let d = tranship::Limits::default();
-        Limits(tranship::Limits {
-            max_manifest_bytes: max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
-            max_config_bytes: max_config_bytes.unwrap_or(d.max_config_bytes),
-            max_layers: max_layers.unwrap_or(d.max_layers),
-            max_children: max_children.unwrap_or(d.max_children),
-            max_json_depth: max_json_depth.unwrap_or(d.max_json_depth),
-            max_signatures: max_signatures.unwrap_or(d.max_signatures),
-        })
+        max_manifest_bytes: Option<i64>,
+        max_config_bytes: Option<i64>,
+        max_layers: Option<i64>,
+        max_children: Option<i64>,
+        max_json_depth: Option<i64>,
+        max_signatures: Option<i64>,
+    ) -> PyResult<Self> {
+        let settings = tranship::LimitSettings {
+            max_manifest_bytes,
+            max_config_bytes,
+            max_layers,
+            max_children,
+            max_json_depth,
+            max_signatures,
+        };
+        tranship::Limits::from_settings(&settings)
+            .map(Limits)
+            .map_err(to_py)
     }
 
     /// Largest manifest accepted, in bytes.

@@ -8,40 +8,42 @@ use crate::report::{IndexEntryReport, ManifestReport, Signer};
 
 /// Caps that keep hostile input harmless; fields left out (null) keep
 /// their defaults (4 MiB manifests and configs, 1000 layers, 1000 index
-/// entries, JSON nesting 64).
+/// entries, JSON nesting 64, 16 signatures); a negative value fails with
+/// code `INVALID_CONFIG`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct Limits {
     /// Largest manifest accepted, in bytes.
     #[uniffi(default = None)]
-    pub max_manifest_bytes: Option<u64>,
+    pub max_manifest_bytes: Option<i64>,
     /// Largest image config accepted, in bytes.
     #[uniffi(default = None)]
-    pub max_config_bytes: Option<u64>,
+    pub max_config_bytes: Option<i64>,
     /// Most layers (or schema1 `fsLayers`) in one manifest.
     #[uniffi(default = None)]
-    pub max_layers: Option<u64>,
+    pub max_layers: Option<i64>,
     /// Most entries in one index or manifest list.
     #[uniffi(default = None)]
-    pub max_children: Option<u64>,
+    pub max_children: Option<i64>,
     /// Deepest JSON nesting accepted.
     #[uniffi(default = None)]
-    pub max_json_depth: Option<u64>,
+    pub max_json_depth: Option<i64>,
     /// Most signatures on a signed schema1 manifest.
     #[uniffi(default = None)]
-    pub max_signatures: Option<u64>,
+    pub max_signatures: Option<i64>,
 }
 
-impl From<Limits> for tranship::Limits {
-    fn from(l: Limits) -> Self {
-        let d = tranship::Limits::default();
-        tranship::Limits {
-            max_manifest_bytes: l.max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
-            max_config_bytes: l.max_config_bytes.unwrap_or(d.max_config_bytes),
-            max_layers: l.max_layers.unwrap_or(d.max_layers),
-            max_children: l.max_children.unwrap_or(d.max_children),
-            max_json_depth: l.max_json_depth.unwrap_or(d.max_json_depth),
-            max_signatures: l.max_signatures.unwrap_or(d.max_signatures),
-        }
+impl TryFrom<Limits> for tranship::Limits {
+    type Error = tranship::Error;
+
+    fn try_from(l: Limits) -> tranship::Result<Self> {
+        tranship::Limits::from_settings(&tranship::LimitSettings {
+            max_manifest_bytes: l.max_manifest_bytes,
+            max_config_bytes: l.max_config_bytes,
+            max_layers: l.max_layers,
+            max_children: l.max_children,
+            max_json_depth: l.max_json_depth,
+            max_signatures: l.max_signatures,
+        })
     }
 }
 
@@ -155,7 +157,7 @@ pub fn parse_manifest(
     content_type: Option<String>,
     limits: Option<Limits>,
 ) -> Result<Arc<Manifest>, TranshipError> {
-    let limits = limits.unwrap_or_default().into();
+    let limits = limits.unwrap_or_default().try_into()?;
     let manifest = tranship::manifest::Manifest::parse(&data, content_type.as_deref(), &limits)?;
     Ok(Arc::new(Manifest(manifest)))
 }

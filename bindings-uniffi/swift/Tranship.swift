@@ -503,6 +503,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -2852,55 +2868,56 @@ public func FfiConverterTypeLayerDigests_lower(_ value: LayerDigests) -> RustBuf
 /**
  * Caps that keep hostile input harmless; fields left out (null) keep
  * their defaults (4 MiB manifests and configs, 1000 layers, 1000 index
- * entries, JSON nesting 64).
+ * entries, JSON nesting 64, 16 signatures); a negative value fails with
+ * code `INVALID_CONFIG`.
  */
 public struct Limits: Equatable, Hashable {
     /**
      * Largest manifest accepted, in bytes.
      */
-    public var maxManifestBytes: UInt64?
+    public var maxManifestBytes: Int64?
     /**
      * Largest image config accepted, in bytes.
      */
-    public var maxConfigBytes: UInt64?
+    public var maxConfigBytes: Int64?
     /**
      * Most layers (or schema1 `fsLayers`) in one manifest.
      */
-    public var maxLayers: UInt64?
+    public var maxLayers: Int64?
     /**
      * Most entries in one index or manifest list.
      */
-    public var maxChildren: UInt64?
+    public var maxChildren: Int64?
     /**
      * Deepest JSON nesting accepted.
      */
-    public var maxJsonDepth: UInt64?
+    public var maxJsonDepth: Int64?
     /**
      * Most signatures on a signed schema1 manifest.
      */
-    public var maxSignatures: UInt64?
+    public var maxSignatures: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Largest manifest accepted, in bytes.
-         */maxManifestBytes: UInt64? = nil, 
+         */maxManifestBytes: Int64? = nil, 
         /**
          * Largest image config accepted, in bytes.
-         */maxConfigBytes: UInt64? = nil, 
+         */maxConfigBytes: Int64? = nil, 
         /**
          * Most layers (or schema1 `fsLayers`) in one manifest.
-         */maxLayers: UInt64? = nil, 
+         */maxLayers: Int64? = nil, 
         /**
          * Most entries in one index or manifest list.
-         */maxChildren: UInt64? = nil, 
+         */maxChildren: Int64? = nil, 
         /**
          * Deepest JSON nesting accepted.
-         */maxJsonDepth: UInt64? = nil, 
+         */maxJsonDepth: Int64? = nil, 
         /**
          * Most signatures on a signed schema1 manifest.
-         */maxSignatures: UInt64? = nil) {
+         */maxSignatures: Int64? = nil) {
         self.maxManifestBytes = maxManifestBytes
         self.maxConfigBytes = maxConfigBytes
         self.maxLayers = maxLayers
@@ -2925,22 +2942,22 @@ public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Limits {
         return
             try Limits(
-                maxManifestBytes: FfiConverterOptionUInt64.read(from: &buf), 
-                maxConfigBytes: FfiConverterOptionUInt64.read(from: &buf), 
-                maxLayers: FfiConverterOptionUInt64.read(from: &buf), 
-                maxChildren: FfiConverterOptionUInt64.read(from: &buf), 
-                maxJsonDepth: FfiConverterOptionUInt64.read(from: &buf), 
-                maxSignatures: FfiConverterOptionUInt64.read(from: &buf)
+                maxManifestBytes: FfiConverterOptionInt64.read(from: &buf), 
+                maxConfigBytes: FfiConverterOptionInt64.read(from: &buf), 
+                maxLayers: FfiConverterOptionInt64.read(from: &buf), 
+                maxChildren: FfiConverterOptionInt64.read(from: &buf), 
+                maxJsonDepth: FfiConverterOptionInt64.read(from: &buf), 
+                maxSignatures: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: Limits, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt64.write(value.maxManifestBytes, into: &buf)
-        FfiConverterOptionUInt64.write(value.maxConfigBytes, into: &buf)
-        FfiConverterOptionUInt64.write(value.maxLayers, into: &buf)
-        FfiConverterOptionUInt64.write(value.maxChildren, into: &buf)
-        FfiConverterOptionUInt64.write(value.maxJsonDepth, into: &buf)
-        FfiConverterOptionUInt64.write(value.maxSignatures, into: &buf)
+        FfiConverterOptionInt64.write(value.maxManifestBytes, into: &buf)
+        FfiConverterOptionInt64.write(value.maxConfigBytes, into: &buf)
+        FfiConverterOptionInt64.write(value.maxLayers, into: &buf)
+        FfiConverterOptionInt64.write(value.maxChildren, into: &buf)
+        FfiConverterOptionInt64.write(value.maxJsonDepth, into: &buf)
+        FfiConverterOptionInt64.write(value.maxSignatures, into: &buf)
     }
 }
 
@@ -4539,6 +4556,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -33,7 +33,7 @@ fun JSONObject.str(key: String): String? = if (has(key)) getString(key) else nul
 
 fun manifest(input: JSONObject, dir: File): Manifest {
     val limits = input.optJSONObject("limits")?.let { l ->
-        fun get(key: String) = if (l.has(key)) l.getLong(key).toULong() else null
+        fun get(key: String) = if (l.has(key)) l.getLong(key) else null
         Limits(
             maxManifestBytes = get("max_manifest_bytes"),
             maxConfigBytes = get("max_config_bytes"),

@@ -60,7 +60,7 @@ pub struct RustGuide;
 pub use descriptor::Descriptor;
 pub use digest::{Algorithm, Digest};
 pub use error::{Error, Result};
-pub use limits::Limits;
+pub use limits::{LimitSettings, Limits};
 pub use media_type::MediaType;
 pub use platform::Platform;
 pub use reference::Reference;

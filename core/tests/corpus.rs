@@ -13,7 +13,7 @@ use tranship::convert::sign::{Schema1Key, Signing};
 use tranship::convert::{convert, ConvertOptions};
 use tranship::layer::{diff_id_file, DiffIdOptions};
 use tranship::manifest::Manifest;
-use tranship::{Address, Algorithm, Digest, Error, Limits, Platform, Reference};
+use tranship::{Address, Algorithm, Digest, Error, LimitSettings, Limits, Platform, Reference};
 
 fn fail(e: Error) -> (String, String) {
     (e.code().to_string(), e.to_string())
@@ -23,30 +23,30 @@ fn to_value(v: impl serde::Serialize) -> Value {
     serde_json::to_value(v).expect("reports serialise")
 }
 
-fn limits(case: &Case) -> Limits {
-    let mut l = Limits::default();
-    let Some(given) = case.input.get("limits").and_then(Value::as_object) else {
-        return l;
-    };
-    for (key, v) in given {
-        let n = v.as_u64().expect("limits are numbers");
-        match key.as_str() {
-            "max_manifest_bytes" => l.max_manifest_bytes = n,
-            "max_config_bytes" => l.max_config_bytes = n,
-            "max_layers" => l.max_layers = n,
-            "max_children" => l.max_children = n,
-            "max_signatures" => l.max_signatures = n,
-            "max_json_depth" => l.max_json_depth = n,
-            other => panic!("unknown limit `{other}`"),
+fn limits(case: &Case) -> Result<Limits, Error> {
+    let mut l = LimitSettings::default();
+    if let Some(given) = case.input.get("limits").and_then(Value::as_object) {
+        for (key, v) in given {
+            let n = Some(v.as_i64().expect("limits are numbers"));
+            match key.as_str() {
+                "max_manifest_bytes" => l.max_manifest_bytes = n,
+                "max_config_bytes" => l.max_config_bytes = n,
+                "max_layers" => l.max_layers = n,
+                "max_children" => l.max_children = n,
+                "max_signatures" => l.max_signatures = n,
+                "max_json_depth" => l.max_json_depth = n,
+                other => panic!("unknown limit `{other}`"),
+            }
         }
     }
-    l
+    Limits::from_settings(&l)
 }
 
 fn manifest(case: &Case) -> Result<Manifest, Error> {
+    let limits = limits(case)?;
     let path = case.file("file").expect("input.file");
     let bytes = std::fs::read(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    Manifest::parse(&bytes, case.str("content_type"), &limits(case))
+    Manifest::parse(&bytes, case.str("content_type"), &limits)
 }
 
 fn platform_arg(case: &Case, key: &str) -> Result<Platform, Error> {

@@ -61,7 +61,7 @@ pub fn run(args: &ConvertArgs, out: Output) -> Result<()> {
 fn options(args: &ConvertArgs) -> Result<ConvertOptions> {
     let mut opts = ConvertOptions::new(args.to.parse::<Target>()?)
         .with_reencode_oci_config(args.reencode_config);
-    opts.limits = args.limits.limits();
+    opts.limits = args.limits.limits()?;
     if let Some(path) = &args.config {
         let config = read_document(path, opts.limits.max_config_bytes)?;
         opts = opts.with_config(config);

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 use tranship::manifest::Manifest;
-use tranship::{Limits, Result};
+use tranship::{LimitSettings, Limits, Result};
 
 use crate::cli::{LimitArgs, ManifestCommand};
 use crate::input::read_document;
@@ -12,22 +12,21 @@ use crate::output::{rows, Output};
 
 impl LimitArgs {
     /// The core limits, defaults overridden by the flags given.
-    pub fn limits(&self) -> Limits {
-        let d = Limits::default();
-        Limits {
-            max_manifest_bytes: self.max_manifest_bytes.unwrap_or(d.max_manifest_bytes),
-            max_layers: self.max_layers.unwrap_or(d.max_layers),
-            max_children: self.max_children.unwrap_or(d.max_children),
-            max_signatures: self.max_signatures.unwrap_or(d.max_signatures),
-            max_json_depth: self.max_json_depth.unwrap_or(d.max_json_depth),
-            ..d
-        }
+    pub fn limits(&self) -> Result<Limits> {
+        Limits::from_settings(&LimitSettings {
+            max_manifest_bytes: self.max_manifest_bytes,
+            max_config_bytes: None,
+            max_layers: self.max_layers,
+            max_children: self.max_children,
+            max_json_depth: self.max_json_depth,
+            max_signatures: self.max_signatures,
+        })
     }
 }
 
 /// Reads and parses the manifest document at `path`.
 pub fn load(path: &Path, content_type: Option<&str>, limits: &LimitArgs) -> Result<Manifest> {
-    let limits = limits.limits();
+    let limits = limits.limits()?;
     let bytes = read_document(path, limits.max_manifest_bytes)?;
     Manifest::parse(&bytes, content_type, &limits)
 }

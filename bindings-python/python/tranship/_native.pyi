@@ -170,7 +170,10 @@ def platform_matches(want: str, have: str) -> bool:
 
 @final
 class Limits:
-    """Caps that keep hostile input harmless; omitted fields keep defaults."""
+    """Caps that keep hostile input harmless; omitted fields keep defaults.
+
+    Raises `ManifestError` (`INVALID_CONFIG`) when a value is negative.
+    """
 
     def __new__(
         cls,

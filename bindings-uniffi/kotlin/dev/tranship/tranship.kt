@@ -1359,6 +1359,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 /**
  * @suppress
  */
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
+    }
+
+    override fun lower(value: Long): Long {
+        return value
+    }
+
+    override fun allocationSize(value: Long) = 8UL
+
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
     override fun lift(value: Byte): Boolean {
         return value.toInt() != 0
@@ -3940,38 +3963,39 @@ public object FfiConverterTypeLayerDigests: FfiConverterRustBuffer<LayerDigests>
 /**
  * Caps that keep hostile input harmless; fields left out (null) keep
  * their defaults (4 MiB manifests and configs, 1000 layers, 1000 index
- * entries, JSON nesting 64).
+ * entries, JSON nesting 64, 16 signatures); a negative value fails with
+ * code `INVALID_CONFIG`.
  */
 data class Limits (
     /**
      * Largest manifest accepted, in bytes.
      */
-    var `maxManifestBytes`: kotlin.ULong? = null 
+    var `maxManifestBytes`: kotlin.Long? = null 
     , 
     /**
      * Largest image config accepted, in bytes.
      */
-    var `maxConfigBytes`: kotlin.ULong? = null 
+    var `maxConfigBytes`: kotlin.Long? = null 
     , 
     /**
      * Most layers (or schema1 `fsLayers`) in one manifest.
      */
-    var `maxLayers`: kotlin.ULong? = null 
+    var `maxLayers`: kotlin.Long? = null 
     , 
     /**
      * Most entries in one index or manifest list.
      */
-    var `maxChildren`: kotlin.ULong? = null 
+    var `maxChildren`: kotlin.Long? = null 
     , 
     /**
      * Deepest JSON nesting accepted.
      */
-    var `maxJsonDepth`: kotlin.ULong? = null 
+    var `maxJsonDepth`: kotlin.Long? = null 
     , 
     /**
      * Most signatures on a signed schema1 manifest.
      */
-    var `maxSignatures`: kotlin.ULong? = null 
+    var `maxSignatures`: kotlin.Long? = null 
     
 ){
     
@@ -3988,31 +4012,31 @@ data class Limits (
 public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
     override fun read(buf: ByteBuffer): Limits {
         return Limits(
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
         )
     }
 
     override fun allocationSize(value: Limits) = (
-            FfiConverterOptionalULong.allocationSize(value.`maxManifestBytes`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxConfigBytes`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxLayers`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxChildren`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxJsonDepth`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxSignatures`)
+            FfiConverterOptionalLong.allocationSize(value.`maxManifestBytes`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxConfigBytes`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxLayers`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxChildren`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxJsonDepth`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxSignatures`)
     )
 
     override fun write(value: Limits, buf: ByteBuffer) {
-            FfiConverterOptionalULong.write(value.`maxManifestBytes`, buf)
-            FfiConverterOptionalULong.write(value.`maxConfigBytes`, buf)
-            FfiConverterOptionalULong.write(value.`maxLayers`, buf)
-            FfiConverterOptionalULong.write(value.`maxChildren`, buf)
-            FfiConverterOptionalULong.write(value.`maxJsonDepth`, buf)
-            FfiConverterOptionalULong.write(value.`maxSignatures`, buf)
+            FfiConverterOptionalLong.write(value.`maxManifestBytes`, buf)
+            FfiConverterOptionalLong.write(value.`maxConfigBytes`, buf)
+            FfiConverterOptionalLong.write(value.`maxLayers`, buf)
+            FfiConverterOptionalLong.write(value.`maxChildren`, buf)
+            FfiConverterOptionalLong.write(value.`maxJsonDepth`, buf)
+            FfiConverterOptionalLong.write(value.`maxSignatures`, buf)
     }
 }
 
@@ -5196,6 +5220,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
         } else {
             buf.put(1)
             FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
         }
     }
 }
