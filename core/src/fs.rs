@@ -51,7 +51,6 @@ pub struct AtomicFile {
     temp: PathBuf,
     destination: PathBuf,
     owner_only: bool,
-    unsynced: bool,
     persisted: bool,
 }
 
@@ -72,7 +71,6 @@ impl AtomicFile {
             temp,
             destination,
             owner_only: false,
-            unsynced: false,
             persisted: false,
         }
     }
@@ -82,16 +80,6 @@ impl AtomicFile {
     /// The destination takes the temporary file's mode when renamed.
     pub fn owner_only(mut self) -> AtomicFile {
         self.owner_only = true;
-        self
-    }
-
-    /// Skips the sync in [`persist`](Self::persist): for scratch files that
-    /// are read once and deleted (a blob staged on its way to a registry
-    /// or an archive), which a crash may lose at no cost. Whoever keeps
-    /// such a file must sync it first. Renaming still happens only once
-    /// the file is complete.
-    pub fn unsynced(mut self) -> AtomicFile {
-        self.unsynced = true;
         self
     }
 
@@ -133,19 +121,13 @@ impl AtomicFile {
             .map_err(|e| self.error("creating", e))
     }
 
-    /// Flushes and syncs `file` (the one [`create`](Self::create) made;
-    /// no sync when [`unsynced`](Self::unsynced)), closes it and renames
+    /// Flushes and syncs `file` (the one [`create`](Self::create) made),
+    /// closes it and renames
     /// the temporary file over the destination. On failure the temporary
     /// file is removed.
     pub fn persist(mut self, mut file: File) -> Result<()> {
         file.flush()
-            .and_then(|()| {
-                if self.unsynced {
-                    Ok(())
-                } else {
-                    file.sync_all()
-                }
-            })
+            .and_then(|()| file.sync_all())
             .map_err(|e| self.error("syncing", e))?;
         drop(file);
         std::fs::rename(&self.temp, &self.destination).map_err(|e| self.rename_error(e))?;
@@ -159,11 +141,9 @@ impl AtomicFile {
         tokio::io::AsyncWriteExt::flush(&mut file)
             .await
             .map_err(|e| self.error("writing", e))?;
-        if !self.unsynced {
-            file.sync_all()
-                .await
-                .map_err(|e| self.error("syncing", e))?;
-        }
+        file.sync_all()
+            .await
+            .map_err(|e| self.error("syncing", e))?;
         drop(file);
         tokio::fs::rename(&self.temp, &self.destination)
             .await
@@ -277,28 +257,6 @@ mod tests {
         write_atomically(&dest, b"again").unwrap();
         assert_eq!(std::fs::read(&dest).unwrap(), b"again");
         assert_eq!(names(&dir), ["f"]);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[tokio::test]
-    async fn unsynced_files_still_appear_whole_or_not_at_all() {
-        let dir = temp_dir("unsynced");
-        let temp = AtomicFile::beside(dir.join("staged")).unsynced();
-        let mut file = temp.create().unwrap();
-        file.write_all(b"scratch").unwrap();
-        assert!(!dir.join("staged").exists());
-        temp.persist(file).unwrap();
-        assert_eq!(std::fs::read(dir.join("staged")).unwrap(), b"scratch");
-        let temp = AtomicFile::beside(dir.join("async")).unsynced();
-        let mut file = temp.create_async().await.unwrap();
-        tokio::io::AsyncWriteExt::write_all(&mut file, b"more")
-            .await
-            .unwrap();
-        temp.persist_async(file).await.unwrap();
-        assert_eq!(std::fs::read(dir.join("async")).unwrap(), b"more");
-        assert_eq!(names(&dir), ["async", "staged"]);
-        drop(AtomicFile::beside(dir.join("never")).unsynced());
-        assert_eq!(names(&dir), ["async", "staged"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

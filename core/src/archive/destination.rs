@@ -200,12 +200,8 @@ fn closing_entries(
                     std::io::Error::other(format!("the config {config} was not written")),
                 )
             })?;
-            let bytes = BlobFile {
-                path: temp.to_path_buf(),
-                offset,
-                len,
-            }
-            .read_all(Limits::default().max_config_bytes)?;
+            let bytes =
+                BlobFile::part(temp, offset, len).read_all(Limits::default().max_config_bytes)?;
             config.verify(&bytes)?;
             let image_entries = legacy::entries(image, &bytes)?;
             for (name, entry) in image_entries.entries {
@@ -323,6 +319,11 @@ impl ImageDestination for ArchiveDestination {
 
     fn staging_dir(&self) -> &Path {
         &self.staging
+    }
+
+    fn follows_fetches(&self) -> bool {
+        // Appended to the tar as it arrives.
+        true
     }
 
     fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {

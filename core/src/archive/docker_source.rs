@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::TarIndex;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::image::{BlobFile, BlobRef, BoxFuture, ImageSource};
+use crate::image::{BlobFile, BlobRef, BoxFuture, Growth, ImageSource};
 use crate::layout::{IndexJson, LayoutFiles, LayoutSource};
 use crate::limits::Limits;
 use crate::manifest::Manifest;
@@ -298,9 +298,14 @@ impl ImageSource for DockerArchiveSource {
         }
     }
 
-    fn fetch_blob<'a>(&'a self, blob: &'a BlobRef, path: &'a Path) -> BoxFuture<'a, Result<u64>> {
+    fn fetch_blob<'a>(
+        &'a self,
+        blob: &'a BlobRef,
+        path: &'a Path,
+        growth: &'a Growth,
+    ) -> BoxFuture<'a, Result<u64>> {
         match &self.inner {
-            Inner::Layout(l) => l.fetch_blob(blob, path),
+            Inner::Layout(l) => l.fetch_blob(blob, path, growth),
             Inner::Legacy(_) => Box::pin(async move {
                 Err(Error::BlobUnknown {
                     message: format!("{} has no blob {}", self.describe, blob.digest),

@@ -78,11 +78,9 @@ impl TarIndex {
     /// The regular file `name` (leading `./` ignored), if present.
     pub fn entry(&self, name: &str) -> Option<BlobFile> {
         let name = normalise(Path::new(name)).ok()?;
-        self.entries.get(&name).map(|&(offset, len)| BlobFile {
-            path: self.path.clone(),
-            offset,
-            len,
-        })
+        self.entries
+            .get(&name)
+            .map(|&(offset, len)| BlobFile::part(&self.path, offset, len))
     }
 
     /// Every regular file's name, sorted.

@@ -5,12 +5,15 @@
 use std::path::PathBuf;
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
+use futures_util::TryFutureExt;
 
 use super::CopyOptions;
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::Result;
-use crate::image::{blocking, BlobFile, BlobOutcome, BlobRef, ImageDestination, ImageSource};
+use crate::image::{
+    blocking, BlobFile, BlobOutcome, BlobRef, Growth, ImageDestination, ImageSource,
+};
 use crate::layer::{diff_id, DiffIdOptions};
 use crate::manifest::{Manifest, ManifestKind};
 use crate::progress::{Direction, Phase, ProgressEvent};
@@ -86,24 +89,13 @@ async fn move_blob(
     want_diff_id: bool,
     options: &CopyOptions,
 ) -> Result<Moved> {
-    let report = |phase, done, total| {
-        if let Some(sink) = &options.progress {
-            sink.on_event(&ProgressEvent {
-                direction: Direction::Upload,
-                digest: blob.digest.clone(),
-                phase,
-                done,
-                total,
-            });
-        }
-    };
     let reused = destination.reuse_blob(blob).await?;
     if let Some(outcome) = reused {
         let phase = match outcome {
             BlobOutcome::Mounted => Phase::Mounted,
             _ => Phase::Exists,
         };
-        report(phase, blob.size.unwrap_or(0), blob.size);
+        report(options, blob, phase, blob.size.unwrap_or(0), blob.size);
         if !want_diff_id {
             return Ok(Moved {
                 digest: blob.digest.clone(),
@@ -113,10 +105,65 @@ async fn move_blob(
             });
         }
     }
-    let (file, staged) = local_copy(source, destination, blob).await?;
-    let diff_id = if want_diff_id {
-        let (file, expected) = (file.clone(), blob.digest.clone());
-        Some(
+    let using = Using {
+        destination,
+        blob,
+        reused,
+        want_diff_id,
+        options,
+    };
+    if let Some(file) = source.local_blob(blob)? {
+        return using.file(file, false).await;
+    }
+    let staged = Staged::new(destination, blob);
+    let growth = Growth::new();
+    let fetch = async {
+        let fetched = source.fetch_blob(blob, &staged.0, &growth).await;
+        if let Err(e) = &fetched {
+            growth.finish(Err(e.to_string()));
+        }
+        fetched
+    };
+    if !destination.follows_fetches() {
+        let size = fetch.await?;
+        return using.file(BlobFile::whole(&staged.0, size), true).await;
+    }
+    // The destination and the diff_id follow the file as it arrives.
+    let follow = async {
+        let size = growth
+            .size()
+            .await
+            .map_err(|e| crate::Error::io(format!("fetching {}", blob.digest), e))?;
+        using
+            .file(BlobFile::growing(&staged.0, size, growth.clone()), true)
+            .await
+    };
+    // The fetch first: when it fails, its error (not a follower's) is told.
+    let ((), moved) = tokio::try_join!(biased; fetch.map_ok(drop), follow)?;
+    Ok(moved)
+}
+
+/// What is done with a blob's local bytes.
+struct Using<'a> {
+    destination: &'a dyn ImageDestination,
+    blob: &'a BlobRef,
+    /// How the destination already has it, if it does.
+    reused: Option<BlobOutcome>,
+    want_diff_id: bool,
+    options: &'a CopyOptions,
+}
+
+impl Using<'_> {
+    /// Computes the diff_id when wanted and stores the blob unless the
+    /// destination has it, both reading `file` at once. `owned`: a staged
+    /// copy, verified as it was fetched.
+    async fn file(&self, file: BlobFile, owned: bool) -> Result<Moved> {
+        let size = file.len;
+        let diff_id = async {
+            if !self.want_diff_id {
+                return Ok(None);
+            }
+            let (file, expected) = (file.clone(), self.blob.digest.clone());
             blocking(move || {
                 let digests = diff_id(file.open()?, &DiffIdOptions::default())?;
                 if digests.compressed != expected {
@@ -125,32 +172,42 @@ async fn move_blob(
                         actual: digests.compressed,
                     });
                 }
-                Ok(digests.diff_id)
+                Ok(Some(digests.diff_id))
             })
-            .await?,
-        )
-    } else {
-        None
-    };
-    let size = file.len;
-    let outcome = match reused {
-        Some(outcome) => outcome,
-        None => {
-            report(Phase::Started, 0, Some(size));
-            destination
-                .put_blob(&blob.digest, file, staged.is_some())
+            .await
+        };
+        let put = async {
+            if let Some(outcome) = self.reused {
+                return Ok(outcome);
+            }
+            report(self.options, self.blob, Phase::Started, 0, Some(size));
+            self.destination
+                .put_blob(&self.blob.digest, file.clone(), owned)
                 .await?;
-            report(Phase::Finished, size, Some(size));
-            BlobOutcome::Copied
-        }
-    };
-    drop(staged);
-    Ok(Moved {
-        digest: blob.digest.clone(),
-        size,
-        outcome,
-        diff_id,
-    })
+            report(self.options, self.blob, Phase::Finished, size, Some(size));
+            Ok(BlobOutcome::Copied)
+        };
+        let (diff_id, outcome) = tokio::try_join!(diff_id, put)?;
+        Ok(Moved {
+            digest: self.blob.digest.clone(),
+            size,
+            outcome,
+            diff_id,
+        })
+    }
+}
+
+/// Reports an upload event for `blob` to the copy's progress sink.
+fn report(options: &CopyOptions, blob: &BlobRef, phase: Phase, done: u64, total: Option<u64>) {
+    if let Some(sink) = &options.progress {
+        sink.on_event(&ProgressEvent {
+            direction: Direction::Upload,
+            digest: blob.digest.clone(),
+            phase,
+            done,
+            total,
+        });
+    }
 }
 
 /// The blob as a local range: the source's own file, or a staged
@@ -164,14 +221,9 @@ async fn local_copy(
     if let Some(file) = source.local_blob(blob)? {
         return Ok((file, None));
     }
-    let path = destination.staging_dir().join(format!(
-        ".tranship-stage-{}-{}",
-        std::process::id(),
-        blob.digest.hex()
-    ));
-    let staged = Staged(path.clone());
-    let size = source.fetch_blob(blob, &path).await?;
-    Ok((BlobFile::whole(path, size), Some(staged)))
+    let staged = Staged::new(destination, blob);
+    let size = source.fetch_blob(blob, &staged.0, &Growth::new()).await?;
+    Ok((BlobFile::whole(&staged.0, size), Some(staged)))
 }
 
 /// A small blob's bytes (a config), from the source's file or fetched.
@@ -195,6 +247,17 @@ pub(super) async fn read_small(
 
 /// A staged file, removed when dropped (a no-op once it was moved).
 struct Staged(PathBuf);
+
+impl Staged {
+    /// A staging path for `blob` in the destination's staging folder.
+    fn new(destination: &dyn ImageDestination, blob: &BlobRef) -> Staged {
+        Staged(destination.staging_dir().join(format!(
+            ".tranship-stage-{}-{}",
+            std::process::id(),
+            blob.digest.hex()
+        )))
+    }
+}
 
 impl Drop for Staged {
     fn drop(&mut self) {

@@ -21,6 +21,10 @@ use crate::error::Result;
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 
+mod growing;
+
+pub use growing::{GrowingWriter, Growth};
+
 /// A boxed, sendable future, as the traits' methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -37,7 +41,8 @@ pub struct BlobRef {
 }
 
 /// A blob's bytes on local disk: `len` bytes of `path` from `offset`
-/// (a whole file in a layout, an entry inside a tar archive).
+/// (a whole file in a layout, an entry inside a tar archive), possibly
+/// still being written (a download in progress, followed by `growth`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobFile {
     /// The file holding the bytes.
@@ -46,25 +51,49 @@ pub struct BlobFile {
     pub offset: u64,
     /// The blob's size in bytes.
     pub len: u64,
+    /// When the file is still being written: how far it got. Readers
+    /// wait for the bytes, and fail if the writing fails.
+    pub growth: Option<Growth>,
 }
 
 impl BlobFile {
     /// The whole of `path`, whose size is `len`.
     pub fn whole(path: impl Into<PathBuf>, len: u64) -> Self {
+        BlobFile::part(path, 0, len)
+    }
+
+    /// `len` bytes of `path` from `offset`.
+    pub fn part(path: impl Into<PathBuf>, offset: u64, len: u64) -> Self {
         BlobFile {
             path: path.into(),
-            offset: 0,
+            offset,
             len,
+            growth: None,
         }
     }
 
-    /// Opens the range for reading (blocking I/O).
-    pub fn open(&self) -> Result<impl std::io::Read> {
-        use std::io::{Read, Seek, SeekFrom};
+    /// The whole of `path`, still being written, of final size `len`.
+    pub fn growing(path: impl Into<PathBuf>, len: u64, growth: Growth) -> Self {
+        BlobFile {
+            growth: Some(growth),
+            ..BlobFile::whole(path, len)
+        }
+    }
+
+    /// Opens the range for reading (blocking I/O; a growing file's reader
+    /// waits for its bytes).
+    pub fn open(&self) -> Result<BlobReader> {
+        use std::io::{Seek, SeekFrom};
         let io = |e| crate::Error::io(format!("reading {}", self.path.display()), e);
         let mut file = std::fs::File::open(&self.path).map_err(io)?;
         file.seek(SeekFrom::Start(self.offset)).map_err(io)?;
-        Ok(file.take(self.len))
+        Ok(BlobReader {
+            file,
+            start: self.offset,
+            done: 0,
+            len: self.len,
+            growth: self.growth.clone(),
+        })
     }
 
     /// Reads the range into memory, refused past `limit` bytes.
@@ -96,6 +125,30 @@ impl BlobFile {
                 actual,
             })
         }
+    }
+}
+
+/// Reads a [`BlobFile`]'s range.
+pub struct BlobReader {
+    file: std::fs::File,
+    /// Where the range starts in the file.
+    start: u64,
+    done: u64,
+    len: u64,
+    growth: Option<Growth>,
+}
+
+impl std::io::Read for BlobReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut want = (self.len - self.done).min(buf.len() as u64);
+        if let (Some(growth), true) = (&self.growth, want > 0) {
+            let at = self.start + self.done;
+            let readable = growth.readable_blocking(at)?;
+            want = want.min(readable.saturating_sub(at));
+        }
+        let n = self.file.read(&mut buf[..want as usize])?;
+        self.done += n as u64;
+        Ok(n)
     }
 }
 
@@ -140,8 +193,16 @@ pub trait ImageSource: Send + Sync {
     /// Fetches a blob that is not local into `path` (created, verified
     /// against the digest, nothing left on failure); returns its size.
     /// `path` is a staging file: it need not be synced to disk, and a
-    /// destination that keeps it (moves it into place) syncs it.
-    fn fetch_blob<'a>(&'a self, blob: &'a BlobRef, path: &'a Path) -> BoxFuture<'a, Result<u64>>;
+    /// destination that keeps it (moves it into place) syncs it. The
+    /// fetch publishes its progress to `growth` (the size once the file
+    /// exists, then the bytes written), whose readers follow the file as
+    /// it is written, and finishes it.
+    fn fetch_blob<'a>(
+        &'a self,
+        blob: &'a BlobRef,
+        path: &'a Path,
+        growth: &'a Growth,
+    ) -> BoxFuture<'a, Result<u64>>;
 }
 
 /// Somewhere images are written to.
@@ -160,6 +221,12 @@ pub trait ImageDestination: Send + Sync {
     /// A folder where blobs fetched for this destination are staged, on
     /// the destination's file system when it has one.
     fn staging_dir(&self) -> &Path;
+
+    /// Whether [`put_blob`](Self::put_blob) should get a fetched blob
+    /// while it is still arriving (the destination reads it once, as it
+    /// is written) rather than once complete (the destination moves the
+    /// finished file into place).
+    fn follows_fetches(&self) -> bool;
 
     /// Makes the blob present without moving bytes when it can: `Existed`
     /// when it is there, `Mounted` when a registry mounted it; `None`

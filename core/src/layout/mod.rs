@@ -23,7 +23,7 @@ use std::path::Path;
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::image::{BlobFile, BlobRef, BoxFuture, ImageSource};
+use crate::image::{BlobFile, BlobRef, BoxFuture, Growth, ImageSource};
 use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
@@ -125,7 +125,12 @@ impl ImageSource for LayoutSource {
         self.files.blob(&blob.digest)
     }
 
-    fn fetch_blob<'a>(&'a self, blob: &'a BlobRef, _path: &'a Path) -> BoxFuture<'a, Result<u64>> {
+    fn fetch_blob<'a>(
+        &'a self,
+        blob: &'a BlobRef,
+        _path: &'a Path,
+        _growth: &'a Growth,
+    ) -> BoxFuture<'a, Result<u64>> {
         Box::pin(async move {
             Err(Error::BlobUnknown {
                 message: format!("{} has no blob {}", self.describe, blob.digest),

@@ -86,6 +86,11 @@ impl ImageDestination for LayoutDestination {
         &self.dir
     }
 
+    fn follows_fetches(&self) -> bool {
+        // A finished staged blob is renamed into place: no second copy.
+        false
+    }
+
     fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {
         Box::pin(async move {
             let held = tokio::fs::metadata(self.blob_path(&blob.digest)).await;

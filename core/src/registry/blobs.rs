@@ -9,7 +9,7 @@ use std::path::Path;
 
 use reqwest::header::{CONTENT_LENGTH, RANGE};
 use reqwest::{Method, StatusCode};
-use tokio::io::AsyncWrite;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::client::{Answer, Call, Client, Endpoint};
 use super::download::{Download, Interrupted, LimitedBuffer};
@@ -18,6 +18,7 @@ use super::retry::Backoff;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::fs::AtomicFile;
+use crate::image::{GrowingWriter, Growth};
 use crate::progress::{BlobProgress, Direction, Phase};
 use crate::reference::Reference;
 
@@ -81,18 +82,63 @@ impl Client {
             .await
     }
 
-    /// [`get_blob_to_path`](Self::get_blob_to_path) for a staging file,
-    /// read once and deleted: not synced to disk (a destination that
-    /// keeps the file syncs it).
+    /// Downloads a blob into the staging file `path` (created; removed on
+    /// failure), publishing to `growth` as it is written, so readers can
+    /// follow it, and finishing it. Not synced to disk: a destination
+    /// that keeps the file syncs it. A blob of unknown size is asked its
+    /// size first, so followers know where it ends.
     pub(crate) async fn get_blob_to_staging(
         &self,
         reference: &Reference,
         digest: &Digest,
         size: Option<u64>,
         path: &Path,
+        growth: &Growth,
     ) -> Result<u64> {
-        let temp = AtomicFile::beside(path).unsynced();
-        self.get_blob_into(reference, digest, size, temp).await
+        let result = self.stage_blob(reference, digest, size, path, growth).await;
+        match &result {
+            Ok(n) => growth.finish(Ok(*n)),
+            Err(e) => {
+                growth.finish(Err(e.to_string()));
+                let _ = tokio::fs::remove_file(path).await;
+            }
+        }
+        result
+    }
+
+    async fn stage_blob(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        size: Option<u64>,
+        path: &Path,
+        growth: &Growth,
+    ) -> Result<u64> {
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .await
+            .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
+        let size = match size {
+            Some(size) => Some(size),
+            None => self
+                .blob_exists(reference, digest)
+                .await?
+                .filter(|&n| n > 0),
+        };
+        if let Some(size) = size {
+            growth.set_size(size);
+        }
+        let mut writer = GrowingWriter::new(file, growth.clone());
+        let n = self.get_blob(reference, digest, size, &mut writer).await?;
+        writer
+            .flush()
+            .await
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        // Before the writer drops, which would fail the followers.
+        growth.finish(Ok(n));
+        Ok(n)
     }
 
     async fn get_blob_into(

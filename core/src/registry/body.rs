@@ -1,13 +1,12 @@
 //! Request bodies that can be produced again for a retry: nothing, bytes
 //! in memory, or a range of a file streamed with progress reports.
 
-use std::path::PathBuf;
-
 use bytes::Bytes;
 use futures_util::stream;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::error::{Error, Result};
+use crate::image::{BlobFile, Growth};
 use crate::progress::{BlobProgress, Phase};
 
 /// Size of the reads that feed a streamed body.
@@ -20,14 +19,12 @@ pub(crate) enum Body {
     Empty,
     /// Bytes in memory.
     Bytes(Bytes),
-    /// `len` bytes of a file from `offset`; progress counts from
-    /// `report_from` (the offset within the blob, which may itself start
-    /// inside the file).
+    /// A range of a file (waiting for its bytes while it is still being
+    /// written); progress counts from `report_from` (the offset within
+    /// the blob, which may itself start inside the file).
     File {
-        path: PathBuf,
-        offset: u64,
+        file: BlobFile,
         report_from: u64,
-        len: u64,
         progress: Option<BlobProgress>,
     },
 }
@@ -39,34 +36,35 @@ impl Body {
             Body::Empty => Ok(reqwest::Body::from(Bytes::new())),
             Body::Bytes(bytes) => Ok(reqwest::Body::from(bytes.clone())),
             Body::File {
-                path,
-                offset,
+                file,
                 report_from,
-                len,
                 progress,
             } => {
-                let io = |e| Error::io(format!("reading {}", path.display()), e);
-                let mut file = tokio::fs::File::open(path).await.map_err(io)?;
-                file.seek(std::io::SeekFrom::Start(*offset))
+                let io = |e| Error::io(format!("reading {}", file.path.display()), e);
+                let mut opened = tokio::fs::File::open(&file.path).await.map_err(io)?;
+                opened
+                    .seek(std::io::SeekFrom::Start(file.offset))
                     .await
                     .map_err(io)?;
-                let state = (file.take(*len), *report_from, progress.clone());
-                let chunks = stream::unfold(state, |(mut file, done, progress)| async move {
-                    let mut buf = vec![0u8; READ_SIZE];
-                    match file.read(&mut buf).await {
-                        Ok(0) => None,
-                        Ok(n) => {
-                            buf.truncate(n);
-                            let done = done + n as u64;
+                let reading = Reading {
+                    file: opened,
+                    start: file.offset,
+                    read: 0,
+                    len: file.len,
+                    growth: file.growth.clone(),
+                };
+                let state = (reading, *report_from, progress.clone());
+                let chunks = stream::unfold(state, |(mut reading, done, progress)| async move {
+                    match reading.next().await {
+                        Ok(None) => None,
+                        Ok(Some(chunk)) => {
+                            let done = done + chunk.len() as u64;
                             if let Some(p) = &progress {
                                 p.report(Phase::Transferring, done);
                             }
-                            Some((
-                                Ok::<_, std::io::Error>(Bytes::from(buf)),
-                                (file, done, progress),
-                            ))
+                            Some((Ok(chunk), (reading, done, progress)))
                         }
-                        Err(e) => Some((Err(e), (file, done, progress))),
+                        Err(e) => Some((Err(e), (reading, done, progress))),
                     }
                 });
                 Ok(reqwest::Body::wrap_stream(chunks))
@@ -79,7 +77,40 @@ impl Body {
         match self {
             Body::Empty => 0,
             Body::Bytes(b) => b.len() as u64,
-            Body::File { len, .. } => *len,
+            Body::File { file, .. } => file.len,
         }
+    }
+}
+
+/// The reads of one file range, following a file still being written.
+struct Reading {
+    file: tokio::fs::File,
+    /// Where the range starts in the file.
+    start: u64,
+    read: u64,
+    len: u64,
+    growth: Option<Growth>,
+}
+
+impl Reading {
+    /// The next chunk; `None` at the end of the range (or of the file).
+    async fn next(&mut self) -> std::io::Result<Option<Bytes>> {
+        let mut want = (self.len - self.read).min(READ_SIZE as u64);
+        if want == 0 {
+            return Ok(None);
+        }
+        if let Some(growth) = &self.growth {
+            let at = self.start + self.read;
+            let readable = growth.readable(at).await?;
+            want = want.min(readable.saturating_sub(at));
+        }
+        let mut buf = vec![0u8; want as usize];
+        let n = self.file.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.truncate(n);
+        self.read += n as u64;
+        Ok(Some(Bytes::from(buf)))
     }
 }

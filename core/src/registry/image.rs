@@ -6,7 +6,9 @@ use super::upload::BlobSource;
 use super::Client;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::image::{BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination, ImageSource};
+use crate::image::{
+    BlobFile, BlobOutcome, BlobRef, BoxFuture, Growth, ImageDestination, ImageSource,
+};
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 use crate::reference::Reference;
@@ -50,10 +52,15 @@ impl ImageSource for RegistrySource {
         Ok(None)
     }
 
-    fn fetch_blob<'a>(&'a self, blob: &'a BlobRef, path: &'a Path) -> BoxFuture<'a, Result<u64>> {
+    fn fetch_blob<'a>(
+        &'a self,
+        blob: &'a BlobRef,
+        path: &'a Path,
+        growth: &'a Growth,
+    ) -> BoxFuture<'a, Result<u64>> {
         Box::pin(async move {
             self.client
-                .get_blob_to_staging(&self.reference, &blob.digest, blob.size, path)
+                .get_blob_to_staging(&self.reference, &blob.digest, blob.size, path, growth)
                 .await
         })
     }
@@ -99,6 +106,11 @@ impl ImageDestination for RegistryDestination {
         &self.staging.0
     }
 
+    fn follows_fetches(&self) -> bool {
+        // Uploaded as it arrives.
+        true
+    }
+
     fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {
         Box::pin(async move {
             if self
@@ -130,11 +142,7 @@ impl ImageDestination for RegistryDestination {
     ) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let staged = owned.then(|| file.path.clone());
-            let source = BlobSource::Part {
-                path: file.path,
-                offset: file.offset,
-                len: file.len,
-            };
+            let source = BlobSource::Part(file);
             let pushed = self
                 .client
                 .push_blob(&self.reference, digest, source, &[])

@@ -19,6 +19,7 @@ use super::errors::Subject;
 use super::retry::Backoff;
 use crate::digest::{Algorithm, Digest};
 use crate::error::{Error, Result};
+use crate::image::BlobFile;
 use crate::progress::{BlobProgress, Direction, Phase};
 use crate::reference::Reference;
 
@@ -29,15 +30,9 @@ pub enum BlobSource {
     Bytes(Vec<u8>),
     /// A file, streamed from disk.
     File(PathBuf),
-    /// `len` bytes of a file from `offset` (an entry of a tar archive).
-    Part {
-        /// The file.
-        path: PathBuf,
-        /// Where the blob starts.
-        offset: u64,
-        /// The blob's size.
-        len: u64,
-    },
+    /// A range of a local file: an entry of a tar archive, or a download
+    /// still being written (streamed as it arrives).
+    Part(BlobFile),
 }
 
 /// How a blob came to be in the repository.
@@ -82,12 +77,7 @@ impl BlobSource {
             let digest = match &self {
                 BlobSource::Bytes(data) => Digest::sha256(data),
                 BlobSource::File(path) => Digest::compute_file(Algorithm::Sha256, path)?,
-                BlobSource::Part { path, offset, len } => crate::image::BlobFile {
-                    path: path.clone(),
-                    offset: *offset,
-                    len: *len,
-                }
-                .digest(Algorithm::Sha256)?,
+                BlobSource::Part(file) => file.digest(Algorithm::Sha256)?,
             };
             Ok((digest, self))
         })
@@ -102,7 +92,7 @@ impl BlobSource {
                 .await
                 .map(|m| m.len())
                 .map_err(|e| Error::io(format!("reading {}", path.display()), e)),
-            BlobSource::Part { len, .. } => Ok(*len),
+            BlobSource::Part(file) => Ok(file.len),
         }
     }
 
@@ -116,21 +106,17 @@ impl BlobSource {
                 Body::Bytes(Bytes::copy_from_slice(&b[start..end]))
             }
             BlobSource::File(path) => Body::File {
-                path: path.clone(),
-                offset,
+                file: BlobFile::part(path, offset, len),
                 report_from: offset,
-                len,
                 progress: Some(progress.clone()),
             },
-            BlobSource::Part {
-                path,
-                offset: start,
-                ..
-            } => Body::File {
-                path: path.clone(),
-                offset: start + offset,
+            BlobSource::Part(file) => Body::File {
+                file: BlobFile {
+                    offset: file.offset + offset,
+                    len,
+                    ..file.clone()
+                },
                 report_from: offset,
-                len,
                 progress: Some(progress.clone()),
             },
         }
