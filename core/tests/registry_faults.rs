@@ -387,3 +387,66 @@ async fn raw_http(host: &str, request: &str) -> Vec<u8> {
         .expect("an HTTP answer");
     answer[split + 4..].to_vec()
 }
+
+#[test]
+fn an_archive_appends_a_blob_while_the_next_ones_download() {
+    // On one thread (as the CLI runs), with every request slowed and more
+    // blobs than jobs: a layer is appended as it arrives while the next
+    // blobs start, whose checks must not wait on the archive. A deadlock
+    // would block the runtime's only thread, so the copy runs on its own
+    // thread and the test waits for it with a deadline.
+    let Some(s) = setup() else { return };
+    let repo = unique("faults/lag-archive");
+    let image = TestImage::new(
+        37,
+        &[
+            400_000, 300_000, 200_000, 100_000, 90_000, 80_000, 70_000, 60_000, 50_000, 40_000,
+        ],
+        true,
+    );
+    let dir = temp_dir("follow-archive");
+    let archive = dir.join("image.tar");
+    let (done, finished) = std::sync::mpsc::channel();
+    {
+        let (image, archive) = (image.clone(), archive.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let copied = runtime.block_on(async {
+                image
+                    .push(&s.client(), &reference(&s.registry, &repo, "v1"))
+                    .await?;
+                let request = tranship::copy::CopyRequest::from_settings(
+                    &format!("docker://{}", s.via_proxy(&repo)),
+                    &format!("docker-archive:{}", archive.display()),
+                    &tranship::copy::CopySettings::default(),
+                )?;
+                tranship::copy::copy(&request, &s.client()).await
+            });
+            let _ = done.send(copied);
+        });
+    }
+    let copied = finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the copy did not finish within 60 s (a deadlock?)")
+        .unwrap();
+    assert_eq!(copied.destination_digest, image.digest());
+    let mut names = Vec::new();
+    for entry in tar::Archive::new(std::fs::File::open(&archive).unwrap())
+        .entries()
+        .unwrap()
+    {
+        names.push(entry.unwrap().path().unwrap().display().to_string());
+    }
+    for layer in &image.layers {
+        let name = format!("blobs/sha256/{}", Digest::sha256(layer).hex());
+        assert!(names.contains(&name), "{name} is not in {names:?}");
+    }
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "a staged file was left beside the archive"
+    );
+}

@@ -17,6 +17,7 @@ path component is `faults` and the second starts with a fault name:
   /v2/faults/putreset-*/blobs/uploads/...    first PUT with a body: a reset, nothing forwarded
   /v2/faults/slow-*/...             every request waits 0.2 s; the most in flight at once is kept
   /v2/faults/stall-*/...            every request waits 2 s (for clients that give up first)
+  /v2/faults/lag-*/...              every request waits 0.2 s (not counted, unlike slow)
   /v2/*referrers-api*/referrers/D   an OCI index stored with PUT /__control__/referrers/D
 
 Control: GET /__control__/storage-log lists the headers the storage host
@@ -155,6 +156,8 @@ def proxy_handler(state):
                 state.user_agents.add(self.headers.get("User-Agent", ""))
             if fault == "stall":
                 time.sleep(2)
+            if fault == "lag":
+                time.sleep(0.2)
             if fault == "slow":
                 with state.lock:
                     state.in_flight += 1

@@ -10,7 +10,6 @@
 //! digest. With `legacy`, the folders and `repositories` file of the
 //! format before Docker 25 are added too (see [`super::legacy`]).
 
-use std::collections::hash_map::Entry as Slot;
 use std::collections::HashMap;
 use std::io::Seek;
 use std::path::{Path, PathBuf};
@@ -54,19 +53,26 @@ pub enum ArchiveKind {
 /// Where an entry's bytes are in the temporary tar: `(offset, len)`.
 type Written = HashMap<Digest, (u64, u64)>;
 
-struct State {
-    tar: Option<tar::Builder<std::fs::File>>,
+/// What the archive holds so far. Locked only briefly, never while
+/// bytes are appended, so the async side can always read it.
+#[derive(Default)]
+struct Book {
     written: Written,
     /// The root manifests committed so far.
     committed: Vec<Manifest>,
 }
 
+/// The tar being written; held while appending, on blocking threads only
+/// (an append may wait for a download the async side is running).
+type Tar = Arc<Mutex<Option<tar::Builder<std::fs::File>>>>;
+
 /// An archive being written.
 pub struct ArchiveDestination {
     kind: ArchiveKind,
     staging: PathBuf,
-    state: Arc<Mutex<State>>,
-    /// After `state`, so the file is closed before it is removed.
+    tar: Tar,
+    book: Arc<Mutex<Book>>,
+    /// After `tar`, so the file is closed before it is removed.
     temp: Mutex<Option<AtomicFile>>,
     describe: String,
 }
@@ -89,44 +95,47 @@ impl ArchiveDestination {
             kind,
             staging,
             temp: Mutex::new(Some(temp)),
-            state: Arc::new(Mutex::new(State {
-                tar: Some(tar),
-                written: HashMap::new(),
-                committed: Vec::new(),
-            })),
+            tar: Arc::new(Mutex::new(Some(tar))),
+            book: Arc::default(),
             describe,
         })
     }
 
     /// Runs `work` on the tar writer, on a blocking thread.
-    async fn with_tar(
+    /// Appends `len` bytes named `name` with `write` (which appends the
+    /// entry) unless the archive has `digest` already, and records where
+    /// the bytes are.
+    async fn append_blob(
         &self,
-        work: impl FnOnce(&mut tar::Builder<std::fs::File>, &mut Written) -> Result<()> + Send + 'static,
+        digest: Digest,
+        len: u64,
+        write: impl FnOnce(&mut tar::Builder<std::fs::File>) -> Result<()> + Send + 'static,
     ) -> Result<()> {
-        let state = self.state.clone();
+        let (tar, book) = (self.tar.clone(), self.book.clone());
         blocking(move || {
-            let mut state = lock(&state)?;
-            let State { tar, written, .. } = &mut *state;
+            let mut tar = lock(&tar)?;
             let tar = tar.as_mut().ok_or_else(|| {
                 Error::io(
                     "writing an archive",
                     std::io::Error::other("already committed"),
                 )
             })?;
-            work(tar, written)
+            // Checked under the tar's lock: no blob is appended twice.
+            if lock(&book)?.written.contains_key(&digest) {
+                return Ok(());
+            }
+            write(tar)?;
+            let at = data_offset(tar, len)?;
+            lock(&book)?.written.insert(digest, (at, len));
+            Ok(())
         })
         .await
     }
 
     async fn put_bytes(&self, digest: &Digest, bytes: Vec<u8>) -> Result<()> {
-        let digest = digest.clone();
-        self.with_tar(move |tar, written| {
-            if let Slot::Vacant(slot) = written.entry(digest) {
-                let len = bytes.len() as u64;
-                append(tar, &blob_name(slot.key()), &bytes)?;
-                slot.insert((data_offset(tar, len)?, len));
-            }
-            Ok(())
+        let name = blob_name(digest);
+        self.append_blob(digest.clone(), bytes.len() as u64, move |tar| {
+            append(tar, &name, &bytes)
         })
         .await
     }
@@ -328,8 +337,8 @@ impl ImageDestination for ArchiveDestination {
 
     fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {
         Box::pin(async move {
-            let state = lock(&self.state)?;
-            Ok(state
+            let book = lock(&self.book)?;
+            Ok(book
                 .written
                 .contains_key(&blob.digest)
                 .then_some(BlobOutcome::Existed))
@@ -345,27 +354,24 @@ impl ImageDestination for ArchiveDestination {
         Box::pin(async move {
             let digest = digest.clone();
             let staged = owned.then(|| file.path.clone());
+            let name = blob_name(&digest);
+            let len = file.len;
             let result = self
-                .with_tar(move |tar, written| {
-                    if let Slot::Vacant(slot) = written.entry(digest.clone()) {
-                        let name = blob_name(&digest);
-                        let mut header = header(file.len);
-                        header
-                            .set_path(&name)
-                            .map_err(|e| Error::io(format!("naming {name}"), e))?;
-                        header.set_cksum();
-                        let appending =
-                            |e| Error::io(format!("writing {name} into the archive"), e);
-                        if owned {
-                            // A staged download, verified as it was fetched.
-                            tar.append(&header, file.open()?).map_err(appending)?;
-                        } else {
-                            // The tar crate copies a reader; verify while it reads.
-                            let mut pipe = VerifyingRange::new(&file, &digest)?;
-                            tar.append(&header, &mut pipe).map_err(appending)?;
-                            pipe.finish()?;
-                        }
-                        slot.insert((data_offset(tar, file.len)?, file.len));
+                .append_blob(digest.clone(), len, move |tar| {
+                    let mut header = header(len);
+                    header
+                        .set_path(&name)
+                        .map_err(|e| Error::io(format!("naming {name}"), e))?;
+                    header.set_cksum();
+                    let appending = |e| Error::io(format!("writing {name} into the archive"), e);
+                    if owned {
+                        // A staged download, verified as it was fetched.
+                        tar.append(&header, file.open()?).map_err(appending)?;
+                    } else {
+                        // The tar crate copies a reader; verify while it reads.
+                        let mut pipe = VerifyingRange::new(&file, &digest)?;
+                        tar.append(&header, &mut pipe).map_err(appending)?;
+                        pipe.finish()?;
                     }
                     Ok(())
                 })
@@ -404,9 +410,9 @@ impl ImageDestination for ArchiveDestination {
                 ArchiveKind::Oci { .. } => 1,
             };
             let complete = {
-                let mut state = lock(&self.state)?;
-                state.committed.push(root.clone());
-                state.committed.len() >= expected
+                let mut book = lock(&self.book)?;
+                book.committed.push(root.clone());
+                book.committed.len() >= expected
             };
             if !complete {
                 // More images are coming; the archive is renamed into
@@ -414,18 +420,19 @@ impl ImageDestination for ArchiveDestination {
                 return Ok(digest);
             }
             let temp = lock(&self.temp)?.take();
-            let state = self.state.clone();
+            let (tar, book) = (self.tar.clone(), self.book.clone());
             let kind = self.kind.clone();
             blocking(move || {
-                let mut state = lock(&state)?;
-                let (Some(mut tar), Some(temp)) = (state.tar.take(), temp) else {
+                let (Some(mut tar), Some(temp)) = (lock(&tar)?.take(), temp) else {
                     return Err(Error::io(
                         "writing an archive",
                         std::io::Error::other("already committed"),
                     ));
                 };
-                let entries =
-                    closing_entries(&kind, &state.committed, &state.written, temp.path())?;
+                let entries = {
+                    let book = lock(&book)?;
+                    closing_entries(&kind, &book.committed, &book.written, temp.path())?
+                };
                 for (name, entry) in entries {
                     match entry {
                         Entry::File(bytes) => append(&mut tar, &name, &bytes)?,

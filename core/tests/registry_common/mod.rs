@@ -84,6 +84,7 @@ pub fn bytes(seed: u64, len: usize) -> Vec<u8> {
 }
 
 /// A small image: a config, some layers, and an OCI or Docker manifest.
+#[derive(Clone)]
 pub struct TestImage {
     pub config: Vec<u8>,
     pub layers: Vec<Vec<u8>>,
