@@ -234,9 +234,12 @@ impl<W> Drop for GrowingWriter<W> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+
     use tokio::io::AsyncWriteExt;
 
     use super::*;
+    use crate::image::BlobFile;
 
     #[tokio::test]
     async fn readers_wait_for_published_bytes_and_see_the_end() {
@@ -272,5 +275,40 @@ mod tests {
         // A later success does not undo the failure.
         growth.finish(Ok(10));
         assert!(growth.readable_blocking(0).is_err());
+    }
+
+    /// A reader of part of a growing file gets exactly its range, waiting
+    /// for bytes as the writer publishes them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_range_of_a_growing_file_is_read_as_it_arrives() {
+        let dir = std::env::temp_dir().join(format!("tranship-growing-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("blob");
+        let data: Vec<u8> = (0..3 * PUBLISH_EVERY as usize).map(|i| i as u8).collect();
+        let growth = Growth::new();
+        let file = tokio::fs::File::create(&path).await.unwrap();
+        growth.set_size(data.len() as u64);
+        let range = BlobFile {
+            offset: 1000,
+            len: 2 * PUBLISH_EVERY,
+            ..BlobFile::growing(&path, data.len() as u64, growth.clone())
+        };
+        let reader = std::thread::spawn(move || {
+            let mut out = Vec::new();
+            range.open().unwrap().read_to_end(&mut out).unwrap();
+            out
+        });
+        let mut writer = GrowingWriter::new(file, growth.clone());
+        for piece in data.chunks(100_000) {
+            writer.write_all(piece).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        writer.flush().await.unwrap();
+        growth.finish(Ok(data.len() as u64));
+        drop(writer);
+        let got = reader.join().unwrap();
+        let start = 1000;
+        assert_eq!(got, &data[start..start + 2 * PUBLISH_EVERY as usize]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
