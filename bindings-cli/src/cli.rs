@@ -160,7 +160,7 @@ pub struct LimitArgs {
 pub struct SigningArgs {
     /// Sign schema1 with this key: PEM (PKCS#8 or SEC1) or JWK, P-256.
     /// Without it (and without `--unsigned`) a fresh key is generated.
-    #[arg(long, value_name = "FILE", conflicts_with = "unsigned")]
+    #[arg(long, value_name = "FILE")]
     pub signing_key: Option<PathBuf>,
     /// Leave schema1 unsigned (`application/vnd.docker.distribution.manifest.v1+json`).
     #[arg(long)]

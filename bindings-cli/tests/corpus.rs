@@ -152,13 +152,14 @@ fn args(case: &Case) -> Vec<String> {
 
 /// `--unsigned` or `--signing-key FILE` as the case asks.
 fn signing_flags(case: &Case) -> Vec<String> {
+    let mut flags = Vec::new();
     if case.input.get("unsigned").and_then(Value::as_bool) == Some(true) {
-        return vec!["--unsigned".into()];
+        flags.push("--unsigned".into());
     }
-    match case.file("signing_key") {
-        Some(key) => vec!["--signing-key".into(), key.display().to_string()],
-        None => vec![],
+    if let Some(key) = case.file("signing_key") {
+        flags.extend(["--signing-key".into(), key.display().to_string()]);
     }
+    flags
 }
 
 /// `negotiate` cases: one `--accept` per header value.

@@ -9,7 +9,7 @@ use napi::bindgen_prelude::{Buffer, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
-use tranship::convert::sign::{Schema1Key, Signing};
+use tranship::convert::sign::{KeySource, Signing};
 
 use crate::background::blocking;
 use crate::error::{to_js, Result};
@@ -130,11 +130,7 @@ impl Conversion {
 }
 
 fn signing(unsigned: Option<bool>, key: Option<&[u8]>) -> tranship::Result<Signing> {
-    Ok(match (unsigned.unwrap_or(false), key) {
-        (true, _) => Signing::Unsigned,
-        (false, Some(key)) => Signing::Key(Schema1Key::from_bytes(key)?),
-        (false, None) => Signing::Key(Schema1Key::generate()),
-    })
+    Signing::choose(key.map(KeySource::Bytes), unsigned.unwrap_or(false))
 }
 
 /// A conversion's arguments read on the JavaScript thread (the buffers

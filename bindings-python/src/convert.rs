@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use pythonize::pythonize;
-use tranship::convert::sign::{Schema1Key, Signing};
+use tranship::convert::sign::{KeySource, Signing};
 
 use crate::error::to_py;
 use crate::manifest::Manifest;
@@ -39,14 +39,9 @@ impl Conversion {
     }
 }
 
-/// How a schema1 result is finished: unsigned, signed with the given
-/// PEM or JWK key, or signed with a fresh key.
+/// How a schema1 result is finished, as the core chooses it.
 pub(crate) fn signing(unsigned: bool, signing_key: Option<&[u8]>) -> PyResult<Signing> {
-    Ok(match (unsigned, signing_key) {
-        (true, _) => Signing::Unsigned,
-        (false, Some(key)) => Signing::Key(Schema1Key::from_bytes(key).map_err(to_py)?),
-        (false, None) => Signing::Key(Schema1Key::generate()),
-    })
+    Signing::choose(signing_key.map(KeySource::Bytes), unsigned).map_err(to_py)
 }
 
 pub(crate) fn digest(text: &str) -> PyResult<tranship::Digest> {

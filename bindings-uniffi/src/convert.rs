@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
-use tranship::convert::sign::{Schema1Key, Signing};
+use tranship::convert::sign::{KeySource, Signing};
 
 use crate::error::TranshipError;
 use crate::manifest::Manifest;
@@ -119,11 +119,7 @@ pub struct LayerDigests {
 }
 
 fn signing(unsigned: bool, key: Option<&[u8]>) -> Result<Signing, TranshipError> {
-    Ok(match (unsigned, key) {
-        (true, _) => Signing::Unsigned,
-        (false, Some(key)) => Signing::Key(Schema1Key::from_bytes(key)?),
-        (false, None) => Signing::Key(Schema1Key::generate()),
-    })
+    Ok(Signing::choose(key.map(KeySource::Bytes), unsigned)?)
 }
 
 /// Converts `manifest` to `to` (`v2s1`, `v2s2` or `oci`).

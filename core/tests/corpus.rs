@@ -9,7 +9,7 @@ use corpus::{Case, Outcome};
 use serde_json::{json, Value};
 use tranship::blobs::BlobStore;
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
-use tranship::convert::sign::{Schema1Key, Signing};
+use tranship::convert::sign::{KeySource, Signing};
 use tranship::convert::{convert, ConvertOptions};
 use tranship::layer::{diff_id_file, DiffIdOptions};
 use tranship::manifest::Manifest;
@@ -165,13 +165,9 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
 /// The signing a schema1 case asks for: `unsigned`, a `signing_key` file,
 /// or a generated key.
 fn signing(case: &Case) -> Result<Signing, Error> {
-    if case.input.get("unsigned").and_then(Value::as_bool) == Some(true) {
-        return Ok(Signing::Unsigned);
-    }
-    match case.file("signing_key") {
-        Some(path) => Ok(Signing::Key(Schema1Key::from_bytes(&read(&path)?)?)),
-        None => Ok(Signing::Key(Schema1Key::generate())),
-    }
+    let unsigned = case.input.get("unsigned").and_then(Value::as_bool) == Some(true);
+    let key = case.file("signing_key");
+    Signing::choose(key.as_deref().map(KeySource::File), unsigned)
 }
 
 /// `negotiate` cases: the stored `file`, a `config` and a `blobs` store.

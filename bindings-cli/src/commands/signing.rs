@@ -1,6 +1,6 @@
 //! Signing options for schema1 results (`--signing-key`, `--unsigned`).
 
-use tranship::convert::sign::Signing;
+use tranship::convert::sign::{KeySource, Signing};
 use tranship::Result;
 
 use crate::cli::SigningArgs;
@@ -8,6 +8,9 @@ use crate::cli::SigningArgs;
 impl SigningArgs {
     /// The signing the flags ask for: the key file, none, or a fresh key.
     pub fn signing(&self) -> Result<Signing> {
-        Signing::choose(self.signing_key.as_deref(), self.unsigned)
+        Signing::choose(
+            self.signing_key.as_deref().map(KeySource::File),
+            self.unsigned,
+        )
     }
 }

@@ -50,7 +50,7 @@ mod v1_image;
 
 pub use options::ConvertOptions;
 pub use report::ConversionReport;
-pub use sign::Signing;
+pub use sign::{KeySource, Signing};
 pub use target::Target;
 
 use crate::digest::Digest;

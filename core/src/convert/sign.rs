@@ -54,28 +54,38 @@ pub enum Signing {
     Key(Schema1Key),
 }
 
+/// Where a schema1 signing key comes from: a file, or the bytes a front
+/// end was given (PEM or JWK either way).
+#[derive(Debug, Clone, Copy)]
+pub enum KeySource<'a> {
+    /// A key file.
+    File(&'a std::path::Path),
+    /// A key's bytes.
+    Bytes(&'a [u8]),
+}
+
 impl Signing {
-    /// The signing a front end's choices ask for: unsigned, the key in
-    /// the file `key` (PEM or JWK), or, with neither, a fresh key. Giving
-    /// both is refused with `INVALID_CONFIG`.
-    pub fn choose(key: Option<&std::path::Path>, unsigned: bool) -> Result<Signing> {
-        match (key, unsigned) {
-            (Some(_), true) => Err(crate::Error::InvalidConfig(
-                "a signing key and unsigned output exclude each other".into(),
-            )),
-            (None, true) => Ok(Signing::Unsigned),
-            (Some(path), false) => {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| crate::Error::io(format!("reading {}", path.display()), e))?;
-                crate::limits::Limits::check(
-                    "signing key size in bytes",
-                    bytes.len() as u64,
-                    1 << 20,
-                )?;
-                Ok(Signing::Key(Schema1Key::from_bytes(&bytes)?))
+    /// The signing a front end's choices ask for: unsigned, the given
+    /// key, or, with neither, a fresh key. Giving both is refused with
+    /// `INVALID_CONFIG`; a key over 1 MiB or unreadable fails (`LIMIT`,
+    /// `IO`, `INVALID_KEY`).
+    pub fn choose(key: Option<KeySource<'_>>, unsigned: bool) -> Result<Signing> {
+        let bytes = match (key, unsigned) {
+            (Some(_), true) => {
+                return Err(crate::Error::InvalidConfig(
+                    "a signing key and unsigned output exclude each other".into(),
+                ))
             }
-            (None, false) => Ok(Signing::Key(Schema1Key::generate())),
-        }
+            (None, true) => return Ok(Signing::Unsigned),
+            (None, false) => return Ok(Signing::Key(Schema1Key::generate())),
+            (Some(KeySource::Bytes(bytes)), false) => std::borrow::Cow::Borrowed(bytes),
+            (Some(KeySource::File(path)), false) => std::borrow::Cow::Owned(
+                std::fs::read(path)
+                    .map_err(|e| crate::Error::io(format!("reading {}", path.display()), e))?,
+            ),
+        };
+        crate::limits::Limits::check("signing key size in bytes", bytes.len() as u64, 1 << 20)?;
+        Ok(Signing::Key(Schema1Key::from_bytes(&bytes)?))
     }
 }
 

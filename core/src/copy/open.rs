@@ -1,7 +1,7 @@
 //! From two addresses to an opened source and destination.
 
 use super::{copy_image, CopyOptions, CopySummary};
-use crate::convert::Signing;
+use crate::convert::{KeySource, Signing};
 use crate::error::{Error, Result};
 use crate::places::{open_destination, open_source, Naming};
 use crate::reference::Reference;
@@ -103,7 +103,10 @@ impl CopyRequest {
         }
         o.legacy = settings.legacy;
         if o.format == Some(crate::convert::Target::Schema1) {
-            o.signing = Signing::choose(settings.signing_key.as_deref(), settings.unsigned)?;
+            o.signing = Signing::choose(
+                settings.signing_key.as_deref().map(KeySource::File),
+                settings.unsigned,
+            )?;
         } else if settings.signing_key.is_some() || settings.unsigned {
             return Err(Error::InvalidConfig(
                 "signing applies only to a conversion to schema1 (format v2s1)".into(),
