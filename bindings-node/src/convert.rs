@@ -10,6 +10,8 @@ use napi::Env;
 use napi_derive::napi;
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
 use tranship::convert::sign::{KeySource, Signing};
+use tranship::convert::ConvertSettings;
+use tranship::LimitSettings;
 
 use crate::background::blocking;
 use crate::error::{to_js, Result};
@@ -130,7 +132,10 @@ impl Conversion {
 }
 
 fn signing(unsigned: Option<bool>, key: Option<&[u8]>) -> tranship::Result<Signing> {
-    Signing::choose(key.map(KeySource::Bytes), unsigned.unwrap_or(false))
+    Signing::choose(
+        key.map(|k| KeySource::Bytes(k.to_vec())).as_ref(),
+        unsigned.unwrap_or(false),
+    )
 }
 
 /// A conversion's arguments read on the JavaScript thread (the buffers
@@ -164,25 +169,25 @@ fn convert_options(
     to: &str,
     options: ConvertOptions,
 ) -> tranship::Result<tranship::convert::ConvertOptions> {
-    let mut opts = tranship::convert::ConvertOptions::new(to.parse()?)
-        .with_reencode_oci_config(options.reencode_config.unwrap_or(false))
-        .with_signing(signing(options.unsigned, options.signing_key.as_deref())?);
-    if let Some(config) = options.config {
-        opts = opts.with_config(config.to_vec());
-    }
-    if let Some(dir) = options.blobs {
-        opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir)?);
-    }
-    for (blob, diff_id) in options.diff_ids.unwrap_or_default() {
-        opts = opts.with_diff_id(blob.parse()?, diff_id.parse()?);
-    }
-    for (blob, size) in options.layer_sizes.unwrap_or_default() {
-        opts = opts.with_layer_size(blob.parse()?, u64::try_from(size).unwrap_or(0));
-    }
-    if let (Some(name), Some(tag)) = (options.name, options.tag) {
-        opts = opts.with_name_and_tag(name, tag);
-    }
-    Ok(opts)
+    tranship::convert::ConvertOptions::from_settings(&ConvertSettings {
+        to: to.into(),
+        config: options.config.map(|config| config.to_vec()),
+        blobs: options.blobs.map(Into::into),
+        diff_ids: options.diff_ids.unwrap_or_default().into_iter().collect(),
+        layer_sizes: options
+            .layer_sizes
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        reencode_config: options.reencode_config.unwrap_or(false),
+        name: options.name,
+        tag: options.tag,
+        unsigned: options.unsigned.unwrap_or(false),
+        signing_key: options
+            .signing_key
+            .map(|key| KeySource::Bytes(key.to_vec())),
+        limits: LimitSettings::default(),
+    })
 }
 
 /// A negotiation's arguments read on the JavaScript thread, ready to run

@@ -41,7 +41,11 @@ impl Conversion {
 
 /// How a schema1 result is finished, as the core chooses it.
 pub(crate) fn signing(unsigned: bool, signing_key: Option<&[u8]>) -> PyResult<Signing> {
-    Signing::choose(signing_key.map(KeySource::Bytes), unsigned).map_err(to_py)
+    Signing::choose(
+        signing_key.map(|k| KeySource::Bytes(k.to_vec())).as_ref(),
+        unsigned,
+    )
+    .map_err(to_py)
 }
 
 pub(crate) fn digest(text: &str) -> PyResult<tranship::Digest> {

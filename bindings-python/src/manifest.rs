@@ -12,9 +12,9 @@ use pythonize::pythonize;
 use std::collections::HashMap;
 
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
-use tranship::convert::ConvertOptions;
+use tranship::convert::{ConvertOptions, ConvertSettings, KeySource};
 
-use crate::convert::{digest, signing, Conversion};
+use crate::convert::{signing, Conversion};
 use crate::error::to_py;
 
 /// Caps that keep hostile input harmless; fields left out keep their
@@ -178,31 +178,27 @@ impl Manifest {
         config: Option<Vec<u8>>,
         blobs: Option<std::path::PathBuf>,
         diff_ids: Option<HashMap<String, String>>,
-        layer_sizes: Option<HashMap<String, u64>>,
+        layer_sizes: Option<HashMap<String, i64>>,
         reencode_config: bool,
         name: Option<&str>,
         tag: Option<&str>,
         unsigned: bool,
         signing_key: Option<&[u8]>,
     ) -> PyResult<Conversion> {
-        let mut opts = ConvertOptions::new(to.parse().map_err(to_py)?)
-            .with_reencode_oci_config(reencode_config)
-            .with_signing(signing(unsigned, signing_key)?);
-        if let Some(config) = config {
-            opts = opts.with_config(config);
-        }
-        if let Some(dir) = blobs {
-            opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir).map_err(to_py)?);
-        }
-        for (blob, diff_id) in diff_ids.unwrap_or_default() {
-            opts = opts.with_diff_id(digest(&blob)?, digest(&diff_id)?);
-        }
-        for (blob, size) in layer_sizes.unwrap_or_default() {
-            opts = opts.with_layer_size(digest(&blob)?, size);
-        }
-        if let (Some(name), Some(tag)) = (name, tag) {
-            opts = opts.with_name_and_tag(name, tag);
-        }
+        let opts = ConvertOptions::from_settings(&ConvertSettings {
+            to: to.into(),
+            config,
+            blobs,
+            diff_ids: diff_ids.unwrap_or_default().into_iter().collect(),
+            layer_sizes: layer_sizes.unwrap_or_default().into_iter().collect(),
+            reencode_config,
+            name: name.map(Into::into),
+            tag: tag.map(Into::into),
+            unsigned,
+            signing_key: signing_key.map(|key| KeySource::Bytes(key.to_vec())),
+            limits: tranship::LimitSettings::default(),
+        })
+        .map_err(to_py)?;
         // Reading blobs and computing diff_ids may take long: let other
         // Python threads run meanwhile.
         let c = py

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
 use tranship::convert::sign::{KeySource, Signing};
+use tranship::convert::ConvertSettings;
 
 use crate::error::TranshipError;
 use crate::manifest::Manifest;
@@ -25,9 +26,10 @@ pub struct ConvertOptions {
     /// Known diff_ids, keyed by layer blob digest.
     #[uniffi(default)]
     pub diff_ids: HashMap<String, String>,
-    /// Known layer sizes, keyed by layer blob digest.
+    /// Known layer sizes, keyed by layer blob digest (a negative one is
+    /// refused with `INVALID_CONFIG`).
     #[uniffi(default)]
-    pub layer_sizes: HashMap<String, u64>,
+    pub layer_sizes: HashMap<String, i64>,
     /// Re-encode an OCI config as containers/image does.
     #[uniffi(default = false)]
     pub reencode_config: bool,
@@ -119,7 +121,10 @@ pub struct LayerDigests {
 }
 
 fn signing(unsigned: bool, key: Option<&[u8]>) -> Result<Signing, TranshipError> {
-    Ok(Signing::choose(key.map(KeySource::Bytes), unsigned)?)
+    Ok(Signing::choose(
+        key.map(|k| KeySource::Bytes(k.to_vec())).as_ref(),
+        unsigned,
+    )?)
 }
 
 /// Converts `manifest` to `to` (`v2s1`, `v2s2` or `oci`).
@@ -128,24 +133,19 @@ pub fn convert(
     to: &str,
     options: ConvertOptions,
 ) -> Result<Conversion, TranshipError> {
-    let mut opts = tranship::convert::ConvertOptions::new(to.parse()?)
-        .with_reencode_oci_config(options.reencode_config)
-        .with_signing(signing(options.unsigned, options.signing_key.as_deref())?);
-    if let Some(config) = options.config {
-        opts = opts.with_config(config);
-    }
-    if let Some(dir) = options.blobs {
-        opts = opts.with_blobs(tranship::blobs::BlobStore::open(dir)?);
-    }
-    for (blob, diff_id) in options.diff_ids {
-        opts = opts.with_diff_id(blob.parse()?, diff_id.parse()?);
-    }
-    for (blob, size) in options.layer_sizes {
-        opts = opts.with_layer_size(blob.parse()?, size);
-    }
-    if let (Some(name), Some(tag)) = (options.name, options.tag) {
-        opts = opts.with_name_and_tag(name, tag);
-    }
+    let opts = tranship::convert::ConvertOptions::from_settings(&ConvertSettings {
+        to: to.into(),
+        config: options.config,
+        blobs: options.blobs.map(Into::into),
+        diff_ids: options.diff_ids.into_iter().collect(),
+        layer_sizes: options.layer_sizes.into_iter().collect(),
+        reencode_config: options.reencode_config,
+        name: options.name,
+        tag: options.tag,
+        unsigned: options.unsigned,
+        signing_key: options.signing_key.map(KeySource::Bytes),
+        limits: tranship::LimitSettings::default(),
+    })?;
     let c = tranship::convert::convert(manifest, &opts)?;
     Ok(Conversion {
         manifest: Arc::new(Manifest::from(c.manifest)),

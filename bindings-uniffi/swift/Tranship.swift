@@ -2032,9 +2032,10 @@ public struct ConvertOptions: Equatable, Hashable {
      */
     public var diffIds: [String: String]
     /**
-     * Known layer sizes, keyed by layer blob digest.
+     * Known layer sizes, keyed by layer blob digest (a negative one is
+     * refused with `INVALID_CONFIG`).
      */
-    public var layerSizes: [String: UInt64]
+    public var layerSizes: [String: Int64]
     /**
      * Re-encode an OCI config as containers/image does.
      */
@@ -2069,8 +2070,9 @@ public struct ConvertOptions: Equatable, Hashable {
          * Known diff_ids, keyed by layer blob digest.
          */diffIds: [String: String] = [:], 
         /**
-         * Known layer sizes, keyed by layer blob digest.
-         */layerSizes: [String: UInt64] = [:], 
+         * Known layer sizes, keyed by layer blob digest (a negative one is
+         * refused with `INVALID_CONFIG`).
+         */layerSizes: [String: Int64] = [:], 
         /**
          * Re-encode an OCI config as containers/image does.
          */reencodeConfig: Bool = false, 
@@ -2116,7 +2118,7 @@ public struct FfiConverterTypeConvertOptions: FfiConverterRustBuffer {
                 config: FfiConverterOptionData.read(from: &buf), 
                 blobs: FfiConverterOptionString.read(from: &buf), 
                 diffIds: FfiConverterDictionaryStringString.read(from: &buf), 
-                layerSizes: FfiConverterDictionaryStringUInt64.read(from: &buf), 
+                layerSizes: FfiConverterDictionaryStringInt64.read(from: &buf), 
                 reencodeConfig: FfiConverterBool.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 tag: FfiConverterOptionString.read(from: &buf), 
@@ -2129,7 +2131,7 @@ public struct FfiConverterTypeConvertOptions: FfiConverterRustBuffer {
         FfiConverterOptionData.write(value.config, into: &buf)
         FfiConverterOptionString.write(value.blobs, into: &buf)
         FfiConverterDictionaryStringString.write(value.diffIds, into: &buf)
-        FfiConverterDictionaryStringUInt64.write(value.layerSizes, into: &buf)
+        FfiConverterDictionaryStringInt64.write(value.layerSizes, into: &buf)
         FfiConverterBool.write(value.reencodeConfig, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.tag, into: &buf)
@@ -5078,23 +5080,23 @@ fileprivate struct FfiConverterSequenceTypeSigner: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterDictionaryStringUInt64: FfiConverterRustBuffer {
-    public static func write(_ value: [String: UInt64], into buf: inout [UInt8]) {
+fileprivate struct FfiConverterDictionaryStringInt64: FfiConverterRustBuffer {
+    public static func write(_ value: [String: Int64], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for (key, value) in value {
             FfiConverterString.write(key, into: &buf)
-            FfiConverterUInt64.write(value, into: &buf)
+            FfiConverterInt64.write(value, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: UInt64] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: Int64] {
         let len: Int32 = try readInt(&buf)
-        var dict = [String: UInt64]()
+        var dict = [String: Int64]()
         dict.reserveCapacity(Int(len))
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterUInt64.read(from: &buf)
+            let value = try FfiConverterInt64.read(from: &buf)
             dict[key] = value
         }
         return dict

@@ -156,7 +156,7 @@ val ops: Map<String, Op> = mapOf(
             blobs = input.str("blobs")?.let { File(dir, it).path },
             diffIds = stringMap(input.optJSONObject("diff_ids")),
             layerSizes = input.optJSONObject("layer_sizes")?.let { o ->
-                o.keySet().associateWith { o.getLong(it).toULong() }
+                o.keySet().associateWith { o.getLong(it) }
             } ?: emptyMap(),
             reencodeConfig = input.optBoolean("reencode_config", false),
             name = input.str("name"),

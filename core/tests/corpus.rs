@@ -7,10 +7,9 @@ mod schema1_view;
 
 use corpus::{Case, Outcome};
 use serde_json::{json, Value};
-use tranship::blobs::BlobStore;
 use tranship::convert::negotiate::{negotiate, MemorySource, Request};
 use tranship::convert::sign::{KeySource, Signing};
-use tranship::convert::{convert, ConvertOptions};
+use tranship::convert::{convert, ConvertOptions, ConvertSettings};
 use tranship::layer::{diff_id_file, DiffIdOptions};
 use tranship::manifest::Manifest;
 use tranship::{Address, Algorithm, Digest, Error, LimitSettings, Limits, Platform, Reference};
@@ -53,37 +52,43 @@ fn platform_arg(case: &Case, key: &str) -> Result<Platform, Error> {
     case.str(key).expect("platform input").parse()
 }
 
-fn digest_map(case: &Case, key: &str) -> Vec<(Digest, Value)> {
+/// An object of `key -> value` pairs in the case's input.
+fn pairs(case: &Case, key: &str) -> Vec<(String, Value)> {
     let entries = case.input.get(key).and_then(Value::as_object);
     entries
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.parse().expect("digest keys"), v.clone()))
+        .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }
 
 fn convert_case(case: &Case) -> Result<Value, Error> {
     let m = manifest(case)?;
-    let mut opts = ConvertOptions::new(case.str("to").expect("input.to").parse()?)
-        .with_reencode_oci_config(case.input["reencode_config"] == json!(true));
-    if let Some(path) = case.file("config") {
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
-        opts = opts.with_config(bytes);
-    }
-    if let Some(dir) = case.file("blobs") {
-        opts = opts.with_blobs(BlobStore::open(dir)?);
-    }
-    for (blob, diff_id) in digest_map(case, "diff_ids") {
-        let diff_id = diff_id.as_str().expect("diff_id").parse()?;
-        opts = opts.with_diff_id(blob, diff_id);
-    }
-    for (blob, size) in digest_map(case, "layer_sizes") {
-        opts = opts.with_layer_size(blob, size.as_u64().expect("size"));
-    }
-    if let (Some(name), Some(tag)) = (case.str("name"), case.str("tag")) {
-        opts = opts.with_name_and_tag(name, tag);
-    }
-    let c = convert(&m, &opts.with_signing(signing(case)?))?;
+    let config = match case.file("config") {
+        Some(path) => Some(read(&path)?),
+        None => None,
+    };
+    let settings = ConvertSettings {
+        to: case.str("to").expect("input.to").to_string(),
+        config,
+        blobs: case.file("blobs"),
+        diff_ids: pairs(case, "diff_ids")
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().expect("diff_id").to_string()))
+            .collect(),
+        layer_sizes: pairs(case, "layer_sizes")
+            .into_iter()
+            .map(|(k, v)| (k, v.as_i64().expect("size")))
+            .collect(),
+        reencode_config: case.input["reencode_config"] == json!(true),
+        name: case.str("name").map(Into::into),
+        tag: case.str("tag").map(Into::into),
+        unsigned: case.input.get("unsigned").and_then(Value::as_bool) == Some(true),
+        signing_key: case.file("signing_key").map(KeySource::File),
+        limits: LimitSettings::default(),
+    };
+    let opts = ConvertOptions::from_settings(&settings)?;
+    let c = convert(&m, &opts)?;
     let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("UTF-8 output");
     let result = json!({
         "manifest": text(c.manifest.raw()),
@@ -167,7 +172,7 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
 fn signing(case: &Case) -> Result<Signing, Error> {
     let unsigned = case.input.get("unsigned").and_then(Value::as_bool) == Some(true);
     let key = case.file("signing_key");
-    Signing::choose(key.as_deref().map(KeySource::File), unsigned)
+    Signing::choose(key.map(KeySource::File).as_ref(), unsigned)
 }
 
 /// `negotiate` cases: the stored `file`, a `config` and a `blobs` store.

@@ -4,8 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use serde_json::json;
-use tranship::blobs::BlobStore;
-use tranship::convert::{convert, Conversion, ConversionReport, ConvertOptions, Target};
+use tranship::convert::{
+    convert, Conversion, ConversionReport, ConvertOptions, ConvertSettings, KeySource,
+};
 use tranship::{Error, Result};
 
 use crate::cli::ConvertArgs;
@@ -59,26 +60,25 @@ pub fn run(args: &ConvertArgs, out: Output) -> Result<()> {
 }
 
 fn options(args: &ConvertArgs) -> Result<ConvertOptions> {
-    let mut opts = ConvertOptions::new(args.to.parse::<Target>()?)
-        .with_reencode_oci_config(args.reencode_config);
-    opts.limits = args.limits.limits()?;
-    if let Some(path) = &args.config {
-        let config = read_document(path, opts.limits.max_config_bytes)?;
-        opts = opts.with_config(config);
-    }
-    if let Some(dir) = &args.blobs {
-        opts = opts.with_blobs(BlobStore::open(dir)?);
-    }
-    for (blob, diff_id) in &args.diff_ids {
-        opts = opts.with_diff_id(blob.clone(), diff_id.clone());
-    }
-    for (blob, size) in &args.layer_sizes {
-        opts = opts.with_layer_size(blob.clone(), *size);
-    }
-    if let (Some(name), Some(tag)) = (&args.name, &args.tag) {
-        opts = opts.with_name_and_tag(name, tag);
-    }
-    Ok(opts.with_signing(args.signing.signing()?))
+    let limits = args.limits.limits()?;
+    let config = args
+        .config
+        .as_ref()
+        .map(|path| read_document(path, limits.max_config_bytes))
+        .transpose()?;
+    ConvertOptions::from_settings(&ConvertSettings {
+        to: args.to.clone(),
+        config,
+        blobs: args.blobs.clone(),
+        diff_ids: args.diff_ids.clone(),
+        layer_sizes: args.layer_sizes.clone(),
+        reencode_config: args.reencode_config,
+        name: args.name.clone(),
+        tag: args.tag.clone(),
+        unsigned: args.signing.unsigned,
+        signing_key: args.signing.signing_key.clone().map(KeySource::File),
+        limits: args.limits.settings(),
+    })
 }
 
 /// The report for people, on standard error.

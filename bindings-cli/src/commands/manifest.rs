@@ -11,16 +11,21 @@ use crate::input::read_document;
 use crate::output::{rows, Output};
 
 impl LimitArgs {
-    /// The core limits, defaults overridden by the flags given.
-    pub fn limits(&self) -> Result<Limits> {
-        Limits::from_settings(&LimitSettings {
+    /// The flags given, as the core's limit settings.
+    pub fn settings(&self) -> LimitSettings {
+        LimitSettings {
             max_manifest_bytes: self.max_manifest_bytes,
             max_config_bytes: None,
             max_layers: self.max_layers,
             max_children: self.max_children,
             max_json_depth: self.max_json_depth,
             max_signatures: self.max_signatures,
-        })
+        }
+    }
+
+    /// The core limits, defaults overridden by the flags given.
+    pub fn limits(&self) -> Result<Limits> {
+        Limits::from_settings(&self.settings())
     }
 }
 

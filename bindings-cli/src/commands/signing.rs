@@ -9,7 +9,7 @@ impl SigningArgs {
     /// The signing the flags ask for: the key file, none, or a fresh key.
     pub fn signing(&self) -> Result<Signing> {
         Signing::choose(
-            self.signing_key.as_deref().map(KeySource::File),
+            self.signing_key.clone().map(KeySource::File).as_ref(),
             self.unsigned,
         )
     }

@@ -44,12 +44,14 @@ mod schema1_config;
 pub mod schema1_down;
 mod schema1_history;
 mod schema1_up;
+mod settings;
 pub mod sign;
 mod target;
 mod v1_image;
 
 pub use options::ConvertOptions;
 pub use report::ConversionReport;
+pub use settings::ConvertSettings;
 pub use sign::{KeySource, Signing};
 pub use target::Target;
 

@@ -56,12 +56,22 @@ pub enum Signing {
 
 /// Where a schema1 signing key comes from: a file, or the bytes a front
 /// end was given (PEM or JWK either way).
-#[derive(Debug, Clone, Copy)]
-pub enum KeySource<'a> {
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeySource {
     /// A key file.
-    File(&'a std::path::Path),
+    File(std::path::PathBuf),
     /// A key's bytes.
-    Bytes(&'a [u8]),
+    Bytes(Vec<u8>),
+}
+
+/// Names the file, never shows a key's bytes.
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::File(path) => f.debug_tuple("File").field(path).finish(),
+            KeySource::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+        }
+    }
 }
 
 impl Signing {
@@ -69,7 +79,7 @@ impl Signing {
     /// key, or, with neither, a fresh key. Giving both is refused with
     /// `INVALID_CONFIG`; a key over 1 MiB or unreadable fails (`LIMIT`,
     /// `IO`, `INVALID_KEY`).
-    pub fn choose(key: Option<KeySource<'_>>, unsigned: bool) -> Result<Signing> {
+    pub fn choose(key: Option<&KeySource>, unsigned: bool) -> Result<Signing> {
         let bytes = match (key, unsigned) {
             (Some(_), true) => {
                 return Err(crate::Error::InvalidConfig(
@@ -78,7 +88,7 @@ impl Signing {
             }
             (None, true) => return Ok(Signing::Unsigned),
             (None, false) => return Ok(Signing::Key(Schema1Key::generate())),
-            (Some(KeySource::Bytes(bytes)), false) => std::borrow::Cow::Borrowed(bytes),
+            (Some(KeySource::Bytes(bytes)), false) => std::borrow::Cow::Borrowed(bytes.as_slice()),
             (Some(KeySource::File(path)), false) => std::borrow::Cow::Owned(
                 std::fs::read(path)
                     .map_err(|e| crate::Error::io(format!("reading {}", path.display()), e))?,

@@ -104,7 +104,7 @@ impl CopyRequest {
         o.legacy = settings.legacy;
         if o.format == Some(crate::convert::Target::Schema1) {
             o.signing = Signing::choose(
-                settings.signing_key.as_deref().map(KeySource::File),
+                settings.signing_key.clone().map(KeySource::File).as_ref(),
                 settings.unsigned,
             )?;
         } else if settings.signing_key.is_some() || settings.unsigned {

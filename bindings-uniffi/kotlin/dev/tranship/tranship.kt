@@ -3355,9 +3355,10 @@ data class ConvertOptions (
     var `diffIds`: Map<kotlin.String, kotlin.String> = mapOf() 
     , 
     /**
-     * Known layer sizes, keyed by layer blob digest.
+     * Known layer sizes, keyed by layer blob digest (a negative one is
+     * refused with `INVALID_CONFIG`).
      */
-    var `layerSizes`: Map<kotlin.String, kotlin.ULong> = mapOf() 
+    var `layerSizes`: Map<kotlin.String, kotlin.Long> = mapOf() 
     , 
     /**
      * Re-encode an OCI config as containers/image does.
@@ -3402,7 +3403,7 @@ public object FfiConverterTypeConvertOptions: FfiConverterRustBuffer<ConvertOpti
             FfiConverterOptionalByteArray.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterMapStringString.read(buf),
-            FfiConverterMapStringULong.read(buf),
+            FfiConverterMapStringLong.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -3415,7 +3416,7 @@ public object FfiConverterTypeConvertOptions: FfiConverterRustBuffer<ConvertOpti
             FfiConverterOptionalByteArray.allocationSize(value.`config`) +
             FfiConverterOptionalString.allocationSize(value.`blobs`) +
             FfiConverterMapStringString.allocationSize(value.`diffIds`) +
-            FfiConverterMapStringULong.allocationSize(value.`layerSizes`) +
+            FfiConverterMapStringLong.allocationSize(value.`layerSizes`) +
             FfiConverterBoolean.allocationSize(value.`reencodeConfig`) +
             FfiConverterOptionalString.allocationSize(value.`name`) +
             FfiConverterOptionalString.allocationSize(value.`tag`) +
@@ -3427,7 +3428,7 @@ public object FfiConverterTypeConvertOptions: FfiConverterRustBuffer<ConvertOpti
             FfiConverterOptionalByteArray.write(value.`config`, buf)
             FfiConverterOptionalString.write(value.`blobs`, buf)
             FfiConverterMapStringString.write(value.`diffIds`, buf)
-            FfiConverterMapStringULong.write(value.`layerSizes`, buf)
+            FfiConverterMapStringLong.write(value.`layerSizes`, buf)
             FfiConverterBoolean.write(value.`reencodeConfig`, buf)
             FfiConverterOptionalString.write(value.`name`, buf)
             FfiConverterOptionalString.write(value.`tag`, buf)
@@ -5862,35 +5863,35 @@ public object FfiConverterSequenceTypeSigner: FfiConverterRustBuffer<List<Signer
 /**
  * @suppress
  */
-public object FfiConverterMapStringULong: FfiConverterRustBuffer<Map<kotlin.String, kotlin.ULong>> {
-    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.ULong> {
+public object FfiConverterMapStringLong: FfiConverterRustBuffer<Map<kotlin.String, kotlin.Long>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.Long> {
         val len = buf.getInt()
-        return buildMap<kotlin.String, kotlin.ULong>(len) {
+        return buildMap<kotlin.String, kotlin.Long>(len) {
             repeat(len) {
                 val k = FfiConverterString.read(buf)
-                val v = FfiConverterULong.read(buf)
+                val v = FfiConverterLong.read(buf)
                 this[k] = v
             }
         }
     }
 
-    override fun allocationSize(value: Map<kotlin.String, kotlin.ULong>): ULong {
+    override fun allocationSize(value: Map<kotlin.String, kotlin.Long>): ULong {
         val spaceForMapSize = 4UL
         val spaceForChildren = value.map { (k, v) ->
             FfiConverterString.allocationSize(k) +
-            FfiConverterULong.allocationSize(v)
+            FfiConverterLong.allocationSize(v)
         }.sum()
         return spaceForMapSize + spaceForChildren
     }
 
-    override fun write(value: Map<kotlin.String, kotlin.ULong>, buf: ByteBuffer) {
+    override fun write(value: Map<kotlin.String, kotlin.Long>, buf: ByteBuffer) {
         buf.putInt(value.size)
         // The parens on `(k, v)` here ensure we're calling the right method,
         // which is important for compatibility with older android devices.
         // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
         value.forEach { (k, v) ->
             FfiConverterString.write(k, buf)
-            FfiConverterULong.write(v, buf)
+            FfiConverterLong.write(v, buf)
         }
     }
 }
