@@ -196,7 +196,8 @@ pub trait ImageSource: Send + Sync {
     /// destination that keeps it (moves it into place) syncs it. The
     /// fetch publishes its progress to `growth` (the size once the file
     /// exists, then the bytes written), whose readers follow the file as
-    /// it is written, and finishes it.
+    /// it is written, and finishes it once the blob is complete and
+    /// verified (the caller fails it when the fetch fails).
     fn fetch_blob<'a>(
         &'a self,
         blob: &'a BlobRef,

@@ -84,7 +84,7 @@ impl Client {
 
     /// Downloads a blob into the staging file `path` (created; removed on
     /// failure), publishing to `growth` as it is written, so readers can
-    /// follow it, and finishing it. Not synced to disk: a destination
+    /// follow it, and finishing it once verified. Not synced to disk: a destination
     /// that keeps the file syncs it. A blob of unknown size is asked its
     /// size first, so followers know where it ends.
     pub(crate) async fn get_blob_to_staging(
@@ -96,12 +96,8 @@ impl Client {
         growth: &Growth,
     ) -> Result<u64> {
         let result = self.stage_blob(reference, digest, size, path, growth).await;
-        match &result {
-            Ok(n) => growth.finish(Ok(*n)),
-            Err(e) => {
-                growth.finish(Err(e.to_string()));
-                let _ = tokio::fs::remove_file(path).await;
-            }
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(path).await;
         }
         result
     }
