@@ -32,19 +32,7 @@ BIN=$TARGET/release/tranship
 
 apt_install skopeo docker-registry curl python3 python3-venv pigz time
 bench_tools skopeo docker-registry curl
-(cd "$ROOT" && cargo build -q --release -p tranship-cli)
-bench_crane
-bench_registry_layout
-src=$REGISTRY_LAYOUT
-want=$REGISTRY_DIGEST
-blobs=$REGISTRY_BLOBS
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/tranship-bench-copy.XXXXXX")
-cleanup() {
-    registry_stop_all
-    rm -rf "$work"
-}
-trap cleanup EXIT
+bench_registry_setup copy
 
 # containerregistry, when its virtualenv can be made; else the table says why not.
 CR_MISSING=
@@ -57,7 +45,7 @@ fi
 # schema1 (bench/image-s1:v1), both pushed by tranship and read back by
 # skopeo.
 REGISTRY_EXTRA_CONFIG=$'compatibility:\n  schema1:\n    enabled: true' registry_start source
-trap cleanup EXIT
+trap bench_cleanup EXIT
 S=$REGISTRY_SOURCE
 S_LOCAL=localhost:${S##*:} # containerregistry speaks plain HTTP only to localhost
 "$BIN" copy -q "oci:$src:v1" "docker://$S/bench/image:v1"
@@ -90,7 +78,7 @@ check_file() { # WHO KIND PATH
 # An empty registry for one copy: sets TO (REPO:TAG in it) and FREE (its data).
 new_registry() {
     registry_start "$1"
-    trap cleanup EXIT
+    trap bench_cleanup EXIT
     local var=REGISTRY_${1^^} log=REGISTRY_${1^^}_LOG
     TO=${!var}/bench/image:v1
     FREE=$(dirname "${!log}")/data

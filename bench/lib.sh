@@ -206,6 +206,27 @@ bench_crane() {
     fi
 }
 
+# bench_registry_setup NAME: what the registry and copy benchmarks share:
+# the release CLI built, crane, the 8-layer image made once (src: its
+# layout, want: its manifest digest, blobs: config and layer digests) and
+# a scratch folder `work`, removed with every registry started on exit
+# (bench_cleanup, also the trap to set again after registry_start).
+bench_registry_setup() {
+    (cd "$ROOT" && cargo build -q --release -p tranship-cli)
+    bench_crane
+    bench_registry_layout
+    src=$REGISTRY_LAYOUT
+    want=$REGISTRY_DIGEST
+    blobs=$REGISTRY_BLOBS
+    work=$(mktemp -d "${TMPDIR:-/tmp}/tranship-bench-$1.XXXXXX")
+    trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+    registry_stop_all
+    rm -rf "$work"
+}
+
 # skopeo_cache DIR ARGS...: skopeo with its blob-info cache in DIR. That
 # cache maps compressed digests to diff_ids: with it, skopeo skips
 # decompressing the layers it has seen before, so measured runs start

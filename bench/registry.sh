@@ -23,25 +23,13 @@ BIN=$TARGET/release/tranship
 
 apt_install skopeo docker-registry curl python3 time
 bench_tools skopeo docker-registry curl
-(cd "$ROOT" && cargo build -q --release -p tranship-cli)
-bench_crane
-
-# 1. The image, as an OCI layout around 8 random layers, made once.
-bench_registry_layout
-src=$REGISTRY_LAYOUT
-want=$REGISTRY_DIGEST
-blobs=$REGISTRY_BLOBS
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/tranship-bench-registry.XXXXXX")
-cleanup() {
-    registry_stop_all
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# 1. The CLI, crane, and the image as an OCI layout around 8 random
+# layers, made once.
+bench_registry_setup registry
 
 # 2. The source registry holds it (pushed by tranship, checked by skopeo).
 registry_start source
-trap cleanup EXIT
+trap bench_cleanup EXIT
 S=$REGISTRY_SOURCE
 "$BIN" copy -q "oci:$src:v1" "docker://$S/bench/image:v1"
 seen=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$S/bench/image:v1")
@@ -66,7 +54,7 @@ for ((round = 0; round < RUNS; round++)); do
         layout=$work/$tool
         rm -rf "$layout"
         registry_start "${tool}_$round"
-        trap cleanup EXIT
+        trap bench_cleanup EXIT
         var=REGISTRY_${tool^^}_$round
         to=${!var}/bench/image:v1
         case $tool in
