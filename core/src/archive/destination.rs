@@ -102,9 +102,9 @@ impl ArchiveDestination {
     }
 
     /// Runs `work` on the tar writer, on a blocking thread.
-    /// Appends `len` bytes named `name` with `write` (which appends the
-    /// entry) unless the archive has `digest` already, and records where
-    /// the bytes are.
+    /// Runs `write`, which appends the entry of the blob `digest` (`len`
+    /// bytes), unless the archive has it already, and records where its
+    /// bytes are.
     async fn append_blob(
         &self,
         digest: Digest,
