@@ -137,6 +137,13 @@ export declare class Registry {
    */
   copy(source: string, destination: string, options?: CopyOptions | undefined | null): Promise<CopySummary>
   /**
+   * Checks that the image `address` names is whole there: every child
+   * of an index and every blob present, of its size and (layouts and
+   * archives always; registries with `full`) its digest. The report's
+   * `complete` is true only when nothing is missing or damaged.
+   */
+  check(address: string, options?: CheckOptions | undefined | null): Promise<CheckReport>
+  /**
    * Copies several images into one docker-archive, like `docker save
    * A B`: each named by its own source, shared blobs stored once, the
    * archive renamed into place only when every image is in it. Takes
@@ -167,6 +174,18 @@ export interface Address {
   text: string
 }
 
+/** A blob (config or layer), as `check` found it. */
+export interface BlobCheck {
+  /** Its digest. */
+  digest: string
+  /** The size its descriptor gives (schema1 layers give none). */
+  size?: number
+  /** The size found, when it is there. */
+  foundSize?: number
+  /** `present`, `missing`, `digest_mismatch` or `size_mismatch`. */
+  state: string
+}
+
 /** One blob of a copy. */
 export interface BlobSummary {
   /** Its digest. */
@@ -184,6 +203,54 @@ export interface CallOptions {
    * `reason`.
    */
   signal?: AbortSignal
+}
+
+/** What `check` may be told. */
+export interface CheckOptions {
+  /**
+   * Download and hash a registry's blobs too (layouts and archives are
+   * always hashed).
+   */
+  full?: boolean
+  /**
+   * Aborting it cancels the check; the Promise rejects with its
+   * `reason`.
+   */
+  signal?: AbortSignal
+}
+
+/**
+ * What `check` returns: every child and blob an image names, once
+ * each, children first.
+ */
+export interface CheckReport {
+  /** The address checked. */
+  address: string
+  /** The digest of what the address names. */
+  digest: string
+  /** Its media type. */
+  mediaType: string
+  /** True when every child and blob is present. */
+  complete: boolean
+  /**
+   * True when blob contents were hashed; false when only their
+   * presence and size were checked (registries, unless `full`).
+   */
+  hashed: boolean
+  /** The children of an index (empty for a single image). */
+  children: Array<ChildCheck>
+  /** The blobs of every image present. */
+  blobs: Array<BlobCheck>
+}
+
+/** A child manifest of an index, as `check` found it. */
+export interface ChildCheck {
+  /** Its digest, as the index names it. */
+  digest: string
+  /** Its platform as the index gives it, if any. */
+  platform?: string
+  /** `present`, `missing`, `digest_mismatch` or `size_mismatch`. */
+  state: string
 }
 
 /** What a conversion changed and lost. */
@@ -260,6 +327,13 @@ export interface CopyOptions {
   signingKey?: string
   /** Leave a schema1 result unsigned. */
   unsigned?: boolean
+  /**
+   * With `platforms`, rewrite the index to name only the children
+   * copied (its digest changes) instead of keeping it as it is, sparse.
+   */
+  stripMissing?: boolean
+  /** Fail before writing anything if the copy would change a digest. */
+  preserveDigests?: boolean
   /** Called with each `ProgressEvent` of the blobs moved. */
   progress?: (event: ProgressEvent) => void
   /**
@@ -289,6 +363,16 @@ export interface CopySummary {
   platforms: Array<string>
   /** Why those (or why the whole index). */
   platformReason: string
+  /**
+   * Children the written index names but that were not copied: the
+   * index is kept as it is (same digest), sparse at the destination.
+   */
+  sparse: Array<string>
+  /**
+   * Children dropped from the index because they were not copied
+   * (`stripMissing`): the index was rewritten, its digest changed.
+   */
+  stripped: Array<string>
   /** Every conversion, with old and new digests. */
   conversions: Array<ConversionReport>
   /** Every blob, once each. */

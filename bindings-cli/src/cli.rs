@@ -42,6 +42,10 @@ pub enum Command {
     /// archives: `docker://REF` (or a bare REF), `oci:DIR[:NAME]`,
     /// `oci-archive:FILE[:NAME]`, `docker-archive:FILE[:NAME:TAG|:@INDEX]`.
     Copy(Box<CopyArgs>),
+    /// Check that an image is whole where it is: every child of an index
+    /// and every blob present, of the right size and digest. Exit status
+    /// 0 only when complete, 1 otherwise.
+    Check(Box<CheckArgs>),
     /// Work with manifest documents.
     #[command(subcommand)]
     Manifest(ManifestCommand),
@@ -184,6 +188,13 @@ pub struct CopyArgs {
     /// Copy every platform of an index.
     #[arg(long)]
     pub all: bool,
+    /// With `--platform`, rewrite the index to name only the children
+    /// copied (its digest changes) instead of keeping it as it is, sparse.
+    #[arg(long)]
+    pub strip_missing: bool,
+    /// Fail before writing anything if the copy would change a digest.
+    #[arg(long)]
+    pub preserve_digests: bool,
     /// Convert to this format: `v2s1`, `v2s2` or `oci` (digests change
     /// and are reported).
     #[arg(long, value_name = "FORMAT")]
@@ -204,6 +215,24 @@ pub struct CopyArgs {
     /// schema1 output (`--format v2s1`): signing.
     #[command(flatten)]
     pub signing: SigningArgs,
+    /// How to reach registries.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Arguments of `tranship check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// What to check, in the forms `copy` takes.
+    #[arg(value_name = "ADDRESS")]
+    pub address: String,
+    /// Download and hash a registry's blobs too (layouts and archives are
+    /// always hashed; by default a registry's blobs are checked with HEAD).
+    #[arg(long)]
+    pub full: bool,
+    /// Size caps.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// How to reach registries.
     #[command(flatten)]
     pub registry: RegistryArgs,

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Address { address } => commands::address::run(&address, out),
         Command::Digest(args) => commands::digest::run(&args, out),
         Command::Copy(args) => commands::copy::run(&args, out),
+        Command::Check(args) => commands::check::run(&args, out),
         Command::Manifest(cmd) => commands::manifest::run(cmd, out),
         Command::Platform(cmd) => commands::platform::run(cmd, out),
         Command::Convert(args) => commands::convert::run(&args, out),

@@ -3,6 +3,8 @@
 
 #[path = "../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "../../tests/support/image_view.rs"]
+mod image_view;
 #[path = "../../tests/support/schema1_view.rs"]
 mod schema1_view;
 
@@ -96,7 +98,7 @@ fn convert_flags(case: &Case) -> Vec<String> {
 
 /// The command line for one case: `--json`, the subcommand and its
 /// flags, then `--` and the positional values (which may start with `-`).
-fn args(case: &Case) -> Vec<String> {
+fn args(case: &Case, scratch: &image_view::Scratch) -> Vec<String> {
     let s = |key: &str| case.str(key).expect("input field").to_string();
     let (command, mut flags, positional): (&[&str], Vec<String>, Vec<String>) =
         match case.op.as_str() {
@@ -134,6 +136,12 @@ fn args(case: &Case) -> Vec<String> {
             "convert" => (&["convert"], convert_flags(case), vec![]),
             "diff_id" => (&["layer", "diff-id"], vec![], vec![path_arg(case, "file")]),
             "negotiate" => (&["negotiate"], negotiate_flags(case), vec![]),
+            "copy" => (
+                &["copy"],
+                copy_flags(case),
+                vec![image_view::source(case), scratch.destination()],
+            ),
+            "check" => (&["check"], vec![], vec![image_view::checked(case)]),
             other => panic!("{}: unknown op `{other}`", case.path.display()),
         };
     if matches!(case.op.as_str(), "digest" | "manifest" | "manifest_verify") {
@@ -148,6 +156,27 @@ fn args(case: &Case) -> Vec<String> {
     args.push("--".into());
     args.extend(positional);
     args
+}
+
+/// `copy` cases: quiet, with the platforms and choices the case gives.
+fn copy_flags(case: &Case) -> Vec<String> {
+    let mut flags = vec!["-q".to_string()];
+    for platform in image_view::strings(case, "platforms") {
+        flags.push(format!("--platform={platform}"));
+    }
+    if let Some(format) = case.str("format") {
+        flags.push(format!("--format={format}"));
+    }
+    for (key, flag) in [
+        ("all", "--all"),
+        ("strip_missing", "--strip-missing"),
+        ("preserve_digests", "--preserve-digests"),
+    ] {
+        if image_view::flag(case, key) {
+            flags.push(flag.into());
+        }
+    }
+    flags
 }
 
 /// `--unsigned` or `--signing-key FILE` as the case asks.
@@ -205,8 +234,9 @@ fn schema1_view(case: &Case, value: Value) -> Value {
 }
 
 fn run(case: &Case) -> Outcome {
+    let scratch = image_view::Scratch::new("cli");
     let out = Command::new(env!("CARGO_BIN_EXE_tranship"))
-        .args(args(case))
+        .args(args(case, &scratch))
         .output()
         .expect("run tranship");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -232,6 +262,9 @@ fn run(case: &Case) -> Outcome {
             }
             Ok(layer)
         }
+        (Some(0), "copy") => Ok(image_view::copy_summary(&value)),
+        // An incomplete image is reported, with exit status 1.
+        (Some(0 | 1), "check") => Ok(image_view::check_report(value)),
         (Some(0), _) => Ok(schema1_view(case, value)),
         (Some(1), "error") => Err((
             value["code"].as_str().unwrap_or_default().to_string(),

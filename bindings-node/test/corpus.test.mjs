@@ -5,7 +5,8 @@
 // negotiate and diff_id use the Promise variants; the registry tests
 // check that the Sync ones agree).
 import assert from 'node:assert/strict'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
 import { test } from 'node:test'
@@ -210,6 +211,39 @@ const ops = {
     }
     if ('signing_key' in input) result.key_id = view ? view[2] : null
     return result
+  },
+  copy: async (input, dir) => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tranship-corpus-node-'))
+    try {
+      const s = await new tranship.Registry().copy(`oci:${join(dir, input.source)}:${input.name}`, `oci:${scratch}/out:copied`, {
+        platforms: input.platforms,
+        all: input.all === true,
+        format: input.format,
+        stripMissing: input.strip_missing === true,
+        preserveDigests: input.preserve_digests === true,
+      })
+      return {
+        destination_digest: s.destinationDigest,
+        media_type: s.mediaType,
+        platforms: s.platforms,
+        sparse: s.sparse,
+        stripped: s.stripped,
+        manifests: s.manifests,
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
+  },
+  check: async (input, dir) => {
+    const r = await new tranship.Registry().check(`oci:${join(dir, input.layout)}:${input.name}`)
+    return {
+      digest: r.digest,
+      media_type: r.mediaType,
+      complete: r.complete,
+      hashed: r.hashed,
+      children: r.children.map((c) => ({ digest: c.digest, platform: orNull(c.platform), state: c.state })),
+      blobs: r.blobs.map((b) => ({ digest: b.digest, size: orNull(b.size), found_size: orNull(b.foundSize), state: b.state })),
+    }
   },
   platform_select: (input, dir) => {
     const chosen = manifest(input, dir).selectPlatform(input.platform)

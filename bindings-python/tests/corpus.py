@@ -5,6 +5,7 @@ case's ``expect`` is compared with."""
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -153,6 +154,29 @@ def negotiate(inp: dict[str, Any], case_dir: Path) -> Any:
     return served
 
 
+COPY_FIELDS = ("destination_digest", "media_type", "platforms", "sparse", "stripped", "manifests")
+
+
+def copy(inp: dict[str, Any], case_dir: Path) -> Any:
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = tranship.Registry().copy(
+            f"oci:{case_dir / inp['source']}:{inp['name']}",
+            f"oci:{scratch}/out:copied",
+            platforms=inp.get("platforms"),
+            all=inp.get("all") is True,
+            format=inp.get("format"),
+            strip_missing=inp.get("strip_missing") is True,
+            preserve_digests=inp.get("preserve_digests") is True,
+        )
+    return {field: summary[field] for field in COPY_FIELDS}
+
+
+def check(inp: dict[str, Any], case_dir: Path) -> Any:
+    report = tranship.Registry().check(f"oci:{case_dir / inp['layout']}:{inp['name']}")
+    del report["address"]
+    return report
+
+
 OPS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "reference": reference,
     "address": address,
@@ -166,6 +190,8 @@ OPS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "convert": convert,
     "diff_id": diff_id,
     "negotiate": negotiate,
+    "copy": copy,
+    "check": check,
 }
 
 

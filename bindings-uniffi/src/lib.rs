@@ -14,6 +14,7 @@ pub mod error;
 pub mod manifest;
 pub mod platform;
 pub mod progress;
+pub mod records;
 pub mod reference;
 pub mod registry;
 pub mod report;

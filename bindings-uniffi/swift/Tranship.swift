@@ -1106,6 +1106,14 @@ public protocol RegistryProtocol: AnyObject, Sendable {
     func catalog(host: String) async throws  -> [String]
     
     /**
+     * Checks that the image `address` names is whole there: every child
+     * of an index and every blob present, of its size and (layouts and
+     * archives always; registries with `full`) its digest. The report's
+     * `complete` is true only when nothing is missing or damaged.
+     */
+    func check(address: String, full: Bool) async throws  -> CheckReport
+    
+    /**
      * Copies the image `source` names to `destination` (each
      * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
      * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
@@ -1118,7 +1126,7 @@ public protocol RegistryProtocol: AnyObject, Sendable {
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, progress: ProgressListener?) async throws  -> CopySummary
+    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, progress: ProgressListener?) async throws  -> CopySummary
     
     /**
      * Copies several images into one docker-archive, like `docker save
@@ -1126,7 +1134,7 @@ public protocol RegistryProtocol: AnyObject, Sendable {
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-    func copyAll(sources: [String], destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, legacy: Bool, signingKey: String?, unsigned: Bool, progress: ProgressListener?) async throws  -> [CopySummary]
+    func copyAll(sources: [String], destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, progress: ProgressListener?) async throws  -> [CopySummary]
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -1305,6 +1313,28 @@ open func catalog(host: String)async throws  -> [String]  {
 }
     
     /**
+     * Checks that the image `address` names is whole there: every child
+     * of an index and every blob present, of its size and (layouts and
+     * archives always; registries with `full`) its digest. The report's
+     * `complete` is true only when nothing is missing or damaged.
+     */
+open func check(address: String, full: Bool = false)async throws  -> CheckReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tranship_uniffi_fn_method_registry_check(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(address),FfiConverterBool.lower(full)
+                )
+            },
+            pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tranship_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tranship_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCheckReport_lift,
+            errorHandler: FfiConverterTypeTranshipError_lift
+        )
+}
+    
+    /**
      * Copies the image `source` names to `destination` (each
      * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
      * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
@@ -1317,12 +1347,12 @@ open func catalog(host: String)async throws  -> [String]  {
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, progress: ProgressListener? = nil)async throws  -> CopySummary  {
+open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, progress: ProgressListener? = nil)async throws  -> CopySummary  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_tranship_uniffi_fn_method_registry_copy(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterOptionTypeProgressListener.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionTypeProgressListener.lower(progress)
                 )
             },
             pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
@@ -1339,12 +1369,12 @@ open func copy(source: String, destination: String, platforms: [String] = [], al
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-open func copyAll(sources: [String], destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, progress: ProgressListener? = nil)async throws  -> [CopySummary]  {
+open func copyAll(sources: [String], destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, progress: ProgressListener? = nil)async throws  -> [CopySummary]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_tranship_uniffi_fn_method_registry_copy_all(
-                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(sources),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterOptionTypeProgressListener.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(sources),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionTypeProgressListener.lower(progress)
                 )
             },
             pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
@@ -1736,6 +1766,95 @@ public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
 
 
 /**
+ * A blob (config or layer), as `check` found it.
+ */
+public struct BlobCheck: Equatable, Hashable {
+    /**
+     * Its digest.
+     */
+    public var digest: String
+    /**
+     * The size its descriptor gives (schema1 layers give none).
+     */
+    public var size: UInt64?
+    /**
+     * The size found, when it is there.
+     */
+    public var foundSize: UInt64?
+    /**
+     * `present`, `missing`, `digest_mismatch` or `size_mismatch`.
+     */
+    public var state: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its digest.
+         */digest: String, 
+        /**
+         * The size its descriptor gives (schema1 layers give none).
+         */size: UInt64?, 
+        /**
+         * The size found, when it is there.
+         */foundSize: UInt64?, 
+        /**
+         * `present`, `missing`, `digest_mismatch` or `size_mismatch`.
+         */state: String) {
+        self.digest = digest
+        self.size = size
+        self.foundSize = foundSize
+        self.state = state
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BlobCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBlobCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BlobCheck {
+        return
+            try BlobCheck(
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterOptionUInt64.read(from: &buf), 
+                foundSize: FfiConverterOptionUInt64.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BlobCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterOptionUInt64.write(value.size, into: &buf)
+        FfiConverterOptionUInt64.write(value.foundSize, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlobCheck_lift(_ buf: RustBuffer) throws -> BlobCheck {
+    return try FfiConverterTypeBlobCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBlobCheck_lower(_ value: BlobCheck) -> RustBuffer {
+    return FfiConverterTypeBlobCheck.lower(value)
+}
+
+
+/**
  * One blob of a copy.
  */
 public struct BlobSummary: Equatable, Hashable {
@@ -1811,6 +1930,207 @@ public func FfiConverterTypeBlobSummary_lift(_ buf: RustBuffer) throws -> BlobSu
 #endif
 public func FfiConverterTypeBlobSummary_lower(_ value: BlobSummary) -> RustBuffer {
     return FfiConverterTypeBlobSummary.lower(value)
+}
+
+
+/**
+ * What `check` returns: every child and blob an image names, once
+ * each, children first.
+ */
+public struct CheckReport: Equatable, Hashable {
+    /**
+     * The address checked.
+     */
+    public var address: String
+    /**
+     * The digest of what the address names.
+     */
+    public var digest: String
+    /**
+     * Its media type.
+     */
+    public var mediaType: String
+    /**
+     * True when every child and blob is present.
+     */
+    public var complete: Bool
+    /**
+     * True when blob contents were hashed; false when only their
+     * presence and size were checked (registries, unless `full`).
+     */
+    public var hashed: Bool
+    /**
+     * The children of an index (empty for a single image).
+     */
+    public var children: [ChildCheck]
+    /**
+     * The blobs of every image present.
+     */
+    public var blobs: [BlobCheck]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The address checked.
+         */address: String, 
+        /**
+         * The digest of what the address names.
+         */digest: String, 
+        /**
+         * Its media type.
+         */mediaType: String, 
+        /**
+         * True when every child and blob is present.
+         */complete: Bool, 
+        /**
+         * True when blob contents were hashed; false when only their
+         * presence and size were checked (registries, unless `full`).
+         */hashed: Bool, 
+        /**
+         * The children of an index (empty for a single image).
+         */children: [ChildCheck], 
+        /**
+         * The blobs of every image present.
+         */blobs: [BlobCheck]) {
+        self.address = address
+        self.digest = digest
+        self.mediaType = mediaType
+        self.complete = complete
+        self.hashed = hashed
+        self.children = children
+        self.blobs = blobs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CheckReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCheckReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CheckReport {
+        return
+            try CheckReport(
+                address: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                mediaType: FfiConverterString.read(from: &buf), 
+                complete: FfiConverterBool.read(from: &buf), 
+                hashed: FfiConverterBool.read(from: &buf), 
+                children: FfiConverterSequenceTypeChildCheck.read(from: &buf), 
+                blobs: FfiConverterSequenceTypeBlobCheck.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CheckReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.address, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterString.write(value.mediaType, into: &buf)
+        FfiConverterBool.write(value.complete, into: &buf)
+        FfiConverterBool.write(value.hashed, into: &buf)
+        FfiConverterSequenceTypeChildCheck.write(value.children, into: &buf)
+        FfiConverterSequenceTypeBlobCheck.write(value.blobs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckReport_lift(_ buf: RustBuffer) throws -> CheckReport {
+    return try FfiConverterTypeCheckReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckReport_lower(_ value: CheckReport) -> RustBuffer {
+    return FfiConverterTypeCheckReport.lower(value)
+}
+
+
+/**
+ * A child manifest of an index, as `check` found it.
+ */
+public struct ChildCheck: Equatable, Hashable {
+    /**
+     * Its digest, as the index names it.
+     */
+    public var digest: String
+    /**
+     * Its platform as the index gives it, if any.
+     */
+    public var platform: String?
+    /**
+     * `present`, `missing`, `digest_mismatch` or `size_mismatch`.
+     */
+    public var state: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its digest, as the index names it.
+         */digest: String, 
+        /**
+         * Its platform as the index gives it, if any.
+         */platform: String?, 
+        /**
+         * `present`, `missing`, `digest_mismatch` or `size_mismatch`.
+         */state: String) {
+        self.digest = digest
+        self.platform = platform
+        self.state = state
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChildCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChildCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChildCheck {
+        return
+            try ChildCheck(
+                digest: FfiConverterString.read(from: &buf), 
+                platform: FfiConverterOptionString.read(from: &buf), 
+                state: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChildCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterOptionString.write(value.platform, into: &buf)
+        FfiConverterString.write(value.state, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChildCheck_lift(_ buf: RustBuffer) throws -> ChildCheck {
+    return try FfiConverterTypeChildCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChildCheck_lower(_ value: ChildCheck) -> RustBuffer {
+    return FfiConverterTypeChildCheck.lower(value)
 }
 
 
@@ -2191,6 +2511,16 @@ public struct CopySummary: Equatable, Hashable {
      */
     public var platformReason: String
     /**
+     * Children the written index names but that were not copied: the
+     * index is kept as it is (same digest), sparse at the destination.
+     */
+    public var sparse: [String]
+    /**
+     * Children dropped from the index because they were not copied
+     * (`stripMissing`): the index was rewritten, its digest changed.
+     */
+    public var stripped: [String]
+    /**
      * Every conversion, with old and new digests.
      */
     public var conversions: [ConversionReport]
@@ -2235,6 +2565,14 @@ public struct CopySummary: Equatable, Hashable {
          * Why those (or why the whole index).
          */platformReason: String, 
         /**
+         * Children the written index names but that were not copied: the
+         * index is kept as it is (same digest), sparse at the destination.
+         */sparse: [String], 
+        /**
+         * Children dropped from the index because they were not copied
+         * (`stripMissing`): the index was rewritten, its digest changed.
+         */stripped: [String], 
+        /**
          * Every conversion, with old and new digests.
          */conversions: [ConversionReport], 
         /**
@@ -2254,6 +2592,8 @@ public struct CopySummary: Equatable, Hashable {
         self.mediaType = mediaType
         self.platforms = platforms
         self.platformReason = platformReason
+        self.sparse = sparse
+        self.stripped = stripped
         self.conversions = conversions
         self.blobs = blobs
         self.bytesCopied = bytesCopied
@@ -2283,6 +2623,8 @@ public struct FfiConverterTypeCopySummary: FfiConverterRustBuffer {
                 mediaType: FfiConverterString.read(from: &buf), 
                 platforms: FfiConverterSequenceString.read(from: &buf), 
                 platformReason: FfiConverterString.read(from: &buf), 
+                sparse: FfiConverterSequenceString.read(from: &buf), 
+                stripped: FfiConverterSequenceString.read(from: &buf), 
                 conversions: FfiConverterSequenceTypeConversionReport.read(from: &buf), 
                 blobs: FfiConverterSequenceTypeBlobSummary.read(from: &buf), 
                 bytesCopied: FfiConverterUInt64.read(from: &buf), 
@@ -2298,6 +2640,8 @@ public struct FfiConverterTypeCopySummary: FfiConverterRustBuffer {
         FfiConverterString.write(value.mediaType, into: &buf)
         FfiConverterSequenceString.write(value.platforms, into: &buf)
         FfiConverterString.write(value.platformReason, into: &buf)
+        FfiConverterSequenceString.write(value.sparse, into: &buf)
+        FfiConverterSequenceString.write(value.stripped, into: &buf)
         FfiConverterSequenceTypeConversionReport.write(value.conversions, into: &buf)
         FfiConverterSequenceTypeBlobSummary.write(value.blobs, into: &buf)
         FfiConverterUInt64.write(value.bytesCopied, into: &buf)
@@ -4880,6 +5224,31 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeBlobCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [BlobCheck]
+
+    public static func write(_ value: [BlobCheck], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBlobCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BlobCheck] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BlobCheck]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBlobCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeBlobSummary: FfiConverterRustBuffer {
     typealias SwiftType = [BlobSummary]
 
@@ -4897,6 +5266,31 @@ fileprivate struct FfiConverterSequenceTypeBlobSummary: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeBlobSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChildCheck: FfiConverterRustBuffer {
+    typealias SwiftType = [ChildCheck]
+
+    public static func write(_ value: [ChildCheck], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChildCheck.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChildCheck] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChildCheck]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChildCheck.read(from: &buf))
         }
         return seq
     }
@@ -5360,10 +5754,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_registry_catalog() != 21812) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 6223) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_check() != 17479) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 52741) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 15720) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 2139) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {

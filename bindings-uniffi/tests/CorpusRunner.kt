@@ -20,6 +20,8 @@ import dev.tranship.parseManifest
 import dev.tranship.parsePlatform
 import dev.tranship.parseReference
 import dev.tranship.platformMatches
+import dev.tranship.Registry
+import kotlinx.coroutines.runBlocking
 import org.json.JSONArray
 import org.json.JSONObject
 import java.io.File
@@ -226,6 +228,50 @@ val ops: Map<String, Op> = mapOf(
             if (input.has("signing_key")) result["key_id"] = view?.third
             result
         }
+    },
+    "copy" to { input, dir ->
+        val scratch = java.nio.file.Files.createTempDirectory("tranship-corpus-kotlin-").toFile()
+        try {
+            val platforms = input.optJSONArray("platforms")?.let { a -> (0 until a.length()).map { a.getString(it) } } ?: emptyList()
+            val s = runBlocking {
+                Registry().use { registry ->
+                    registry.copy(
+                        "oci:${File(dir, input.getString("source")).path}:${input.getString("name")}",
+                        "oci:${File(scratch, "out").path}:copied",
+                        platforms = platforms,
+                        all = input.optBoolean("all", false),
+                        format = input.str("format"),
+                        stripMissing = input.optBoolean("strip_missing", false),
+                        preserveDigests = input.optBoolean("preserve_digests", false),
+                    )
+                }
+            }
+            mapOf(
+                "destination_digest" to s.destinationDigest,
+                "media_type" to s.mediaType,
+                "platforms" to s.platforms,
+                "sparse" to s.sparse,
+                "stripped" to s.stripped,
+                "manifests" to s.manifests,
+            )
+        } finally {
+            scratch.deleteRecursively()
+        }
+    },
+    "check" to { input, dir ->
+        val r = runBlocking {
+            Registry().use { it.check("oci:${File(dir, input.getString("layout")).path}:${input.getString("name")}") }
+        }
+        mapOf(
+            "digest" to r.digest,
+            "media_type" to r.mediaType,
+            "complete" to r.complete,
+            "hashed" to r.hashed,
+            "children" to r.children.map { mapOf("digest" to it.digest, "platform" to it.platform, "state" to it.state) },
+            "blobs" to r.blobs.map {
+                mapOf("digest" to it.digest, "size" to it.size, "found_size" to it.foundSize, "state" to it.state)
+            },
+        )
     },
     "platform_select" to { input, dir ->
         manifest(input, dir).use { m ->

@@ -164,6 +164,22 @@ pub enum Error {
     /// A configuration file or option is invalid.
     #[error("invalid configuration: {0}")]
     InvalidConfig(String),
+    /// An index names children that are not there: a sparse index read
+    /// for a child it lacks, or a destination that refuses an index
+    /// whose children it does not hold.
+    #[error("incomplete index {index}: {} not present ({}): {reason}", plural(.missing.len()), .missing.join(", "))]
+    IncompleteIndex {
+        /// The index's digest.
+        index: Digest,
+        /// The absent children, each `digest (platform)`.
+        missing: Vec<String>,
+        /// Where they are missing, and the ways out.
+        reason: String,
+    },
+    /// Keeping every digest was asked for, and what else was asked
+    /// would change one.
+    #[error("digests would change: {0}")]
+    DigestsNotPreserved(String),
     /// A layer blob cannot be decompressed: corrupt or truncated data, or
     /// a compression tranship does not read.
     #[error("invalid layer {layer}: {reason}")]
@@ -254,6 +270,8 @@ impl Error {
             Error::Network { .. } => "NETWORK",
             Error::Credentials(_) => "CREDENTIALS",
             Error::InvalidConfig(_) => "INVALID_CONFIG",
+            Error::IncompleteIndex { .. } => "INCOMPLETE_INDEX",
+            Error::DigestsNotPreserved(_) => "DIGESTS_NOT_PRESERVED",
         }
     }
 
@@ -270,6 +288,15 @@ impl Error {
             context: context.into(),
             source,
         }
+    }
+}
+
+/// `1 child` or `N children`.
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 child".into()
+    } else {
+        format!("{n} children")
     }
 }
 
@@ -332,6 +359,12 @@ mod tests {
             Error::Network { .. } => Error::Network { context: text(), message: text() },
             Error::Credentials(_) => Error::Credentials(text()),
             Error::InvalidConfig(_) => Error::InvalidConfig(text()),
+            Error::IncompleteIndex { .. } => Error::IncompleteIndex {
+                index: Digest::sha256(b"a"),
+                missing: vec![text()],
+                reason: text(),
+            },
+            Error::DigestsNotPreserved(_) => Error::DigestsNotPreserved(text()),
             Error::InvalidLayer { .. } => Error::InvalidLayer { layer: text(), reason: text() },
             Error::LayerTooLarge { .. } => Error::LayerTooLarge { layer: text(), limit: 1 },
             Error::InvalidJson(_) => Error::InvalidJson(text()),

@@ -30,6 +30,7 @@
 
 pub mod archive;
 pub mod blobs;
+pub mod check;
 pub mod convert;
 pub mod copy;
 pub mod descriptor;

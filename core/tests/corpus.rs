@@ -2,6 +2,8 @@
 
 #[path = "../../tests/support/corpus.rs"]
 mod corpus;
+#[path = "../../tests/support/image_view.rs"]
+mod image_view;
 #[path = "../../tests/support/schema1_view.rs"]
 mod schema1_view;
 
@@ -158,6 +160,8 @@ fn run(case: &Case) -> Outcome {
         "convert" => convert_case(case),
         "diff_id" => diff_id_case(case),
         "negotiate" => negotiate_case(case),
+        "copy" => copy_case(case),
+        "check" => check_case(case),
         other => panic!("{}: unknown op `{other}`", case.path.display()),
     };
     out.map_err(fail)
@@ -205,6 +209,44 @@ fn negotiate_case(case: &Case) -> Result<Value, Error> {
     let result = to_value(&served).as_object().cloned().unwrap_or_default();
     let has_key = case.input.get("signing_key").is_some();
     Ok(schema1_view::negotiate(result, &served.bytes, has_key))
+}
+
+/// Runs `work` on a runtime of its own.
+fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(work)
+}
+
+/// `copy` cases: the source layout copied into a fresh one.
+fn copy_case(case: &Case) -> Result<Value, Error> {
+    use tranship::copy::{copy, CopyRequest, CopySettings};
+    let scratch = image_view::Scratch::new("rust");
+    let settings = CopySettings {
+        platforms: image_view::strings(case, "platforms"),
+        all: image_view::flag(case, "all"),
+        format: case.str("format").map(String::from),
+        strip_missing: image_view::flag(case, "strip_missing"),
+        preserve_digests: image_view::flag(case, "preserve_digests"),
+        ..CopySettings::default()
+    };
+    let request =
+        CopyRequest::from_settings(&image_view::source(case), &scratch.destination(), &settings)?;
+    let client = tranship::registry::Client::new(Default::default());
+    let summary = block_on(copy(&request, &client))?;
+    Ok(image_view::copy_summary(&to_value(summary)))
+}
+
+/// `check` cases: a layout checked.
+fn check_case(case: &Case) -> Result<Value, Error> {
+    use tranship::check::{check, CheckRequest, CheckSettings};
+    let request =
+        CheckRequest::from_settings(&image_view::checked(case), &CheckSettings::default())?;
+    let client = tranship::registry::Client::new(Default::default());
+    let report = block_on(check(&request, &client))?;
+    Ok(image_view::check_report(to_value(report)))
 }
 
 #[test]

@@ -31,6 +31,8 @@ pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
         legacy: args.legacy,
         signing_key: args.signing.signing_key.clone(),
         unsigned: args.signing.unsigned,
+        strip_missing: args.strip_missing,
+        preserve_digests: args.preserve_digests,
     };
     let mut request = CopyRequest::for_sources(&args.sources, &args.destination, &settings)?;
     let registries: Vec<&str> = request
@@ -105,6 +107,15 @@ fn json_event(event: &ProgressEvent) {
     println!("{line}");
 }
 
+/// Digests, comma-separated.
+fn join(digests: &[tranship::Digest]) -> String {
+    digests
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn text(s: &CopySummary) -> String {
     let mut lines = vec![
         ("Copied", format!("{} -> {}", s.source, s.destination)),
@@ -118,6 +129,28 @@ fn text(s: &CopySummary) -> String {
         lines.push((
             "Platforms",
             format!("{} ({})", s.platforms.join(", "), s.platform_reason),
+        ));
+    }
+    if !s.sparse.is_empty() {
+        lines.push((
+            "Sparse",
+            format!(
+                "the index is kept; {} of its children not copied: {}",
+                s.sparse.len(),
+                join(&s.sparse)
+            ),
+        ));
+    }
+    if !s.stripped.is_empty() {
+        lines.push((
+            "Stripped",
+            format!(
+                "{} children not copied, dropped from the index ({} -> {}): {}",
+                s.stripped.len(),
+                s.source_digest,
+                s.destination_digest,
+                join(&s.stripped)
+            ),
         ));
     }
     let count = |outcome: &str| s.blobs.iter().filter(|b| b.outcome == outcome).count();

@@ -3,6 +3,7 @@
 pub mod address;
 pub mod blob;
 pub mod catalog;
+pub mod check;
 pub mod completions;
 pub mod config;
 pub mod convert;

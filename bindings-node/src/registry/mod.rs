@@ -18,8 +18,8 @@ use tranship::registry::{parse_address, registry_host, BlobSource, Client, Clien
 use tranship::{Digest, MediaType, Platform, Reference};
 
 pub use options::{
-    CallOptions, CopyOptions, GetManifestOptions, Login, PushBlobOptions, RegistryOptions,
-    TransferOptions,
+    CallOptions, CheckOptions, CopyOptions, GetManifestOptions, Login, PushBlobOptions,
+    RegistryOptions, TransferOptions,
 };
 pub use results::{
     BlobSummary, CopySummary, Descriptor, FetchedManifest, ManifestHead, PushedBlob,
@@ -29,6 +29,7 @@ use crate::background::promise;
 use crate::error::{to_js, Result};
 use crate::manifest::Manifest;
 use crate::progress::Sink;
+use crate::records::CheckReport;
 
 /// A client for registries (the OCI distribution API). One client shares
 /// its connections, tokens and concurrency limit between calls: make one
@@ -346,6 +347,30 @@ impl Registry {
             result
         };
         promise(env, signal, work, CopySummary::from)
+    }
+
+    /// Checks that the image `address` names is whole there: every child
+    /// of an index and every blob present, of its size and (layouts and
+    /// archives always; registries with `full`) its digest. The report's
+    /// `complete` is true only when nothing is missing or damaged.
+    #[napi]
+    pub fn check<'env>(
+        &self,
+        env: &'env Env,
+        address: String,
+        options: Option<CheckOptions>,
+    ) -> napi::Result<PromiseRaw<'env, CheckReport>> {
+        let options = options.unwrap_or_default();
+        let settings = tranship::check::CheckSettings {
+            full: options.full.unwrap_or_default(),
+            ..Default::default()
+        };
+        let client = self.0.clone();
+        let work = async move {
+            let request = tranship::check::CheckRequest::from_settings(&address, &settings)?;
+            tranship::check::check(&request, &client).await
+        };
+        promise(env, options.signal, work, CheckReport::from)
     }
 
     /// Copies several images into one docker-archive, like `docker save

@@ -144,11 +144,29 @@ pub struct CopyOptions {
     pub signing_key: Option<String>,
     /// Leave a schema1 result unsigned.
     pub unsigned: Option<bool>,
+    /// With `platforms`, rewrite the index to name only the children
+    /// copied (its digest changes) instead of keeping it as it is, sparse.
+    pub strip_missing: Option<bool>,
+    /// Fail before writing anything if the copy would change a digest.
+    pub preserve_digests: Option<bool>,
     /// Called with each `ProgressEvent` of the blobs moved.
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub progress: Option<ProgressCallback>,
     /// Aborting it cancels the copy (nothing is named at the
     /// destination); the Promise rejects with its `reason`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+/// What `check` may be told.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct CheckOptions {
+    /// Download and hash a registry's blobs too (layouts and archives are
+    /// always hashed).
+    pub full: Option<bool>,
+    /// Aborting it cancels the check; the Promise rejects with its
+    /// `reason`.
     #[napi(ts_type = "AbortSignal")]
     pub signal: Option<Signal>,
 }
@@ -175,6 +193,8 @@ impl CopyOptions {
             legacy: self.legacy.unwrap_or_default(),
             signing_key: self.signing_key.map(Into::into),
             unsigned: self.unsigned.unwrap_or_default(),
+            strip_missing: self.strip_missing.unwrap_or_default(),
+            preserve_digests: self.preserve_digests.unwrap_or_default(),
         };
         (settings, Sink::new(self.progress), self.signal)
     }

@@ -131,6 +131,12 @@ pub struct CopySummary {
     pub platforms: Vec<String>,
     /// Why those (or why the whole index).
     pub platform_reason: String,
+    /// Children the written index names but that were not copied: the
+    /// index is kept as it is (same digest), sparse at the destination.
+    pub sparse: Vec<String>,
+    /// Children dropped from the index because they were not copied
+    /// (`stripMissing`): the index was rewritten, its digest changed.
+    pub stripped: Vec<String>,
     /// Every conversion, with old and new digests.
     pub conversions: Vec<ConversionReport>,
     /// Every blob, once each.
@@ -163,6 +169,8 @@ impl From<tranship::copy::CopySummary> for CopySummary {
             media_type: s.media_type,
             platforms: s.platforms,
             platform_reason: s.platform_reason,
+            sparse: s.sparse.iter().map(ToString::to_string).collect(),
+            stripped: s.stripped.iter().map(ToString::to_string).collect(),
             conversions: s.conversions.into_iter().map(Into::into).collect(),
             blobs: s
                 .blobs

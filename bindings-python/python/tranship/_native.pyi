@@ -419,9 +419,14 @@ class Registry:
         legacy: bool = False,
         signing_key: str | os.PathLike[str] | None = None,
         unsigned: bool = False,
+        strip_missing: bool = False,
+        preserve_digests: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]:
         """Copies an image between addresses; returns the summary as a dict."""
+
+    def check(self, address: str, *, full: bool = False) -> dict[str, Any]:
+        """Checks that an image is whole where it is; returns the report as a dict."""
 
     def copy_all(
         self,
@@ -435,6 +440,8 @@ class Registry:
         legacy: bool = False,
         signing_key: str | os.PathLike[str] | None = None,
         unsigned: bool = False,
+        strip_missing: bool = False,
+        preserve_digests: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> list[dict[str, Any]]:
         """Copies several images into one docker-archive; a summary dict each."""
@@ -504,8 +511,11 @@ class AsyncRegistry:
         legacy: bool = False,
         signing_key: str | os.PathLike[str] | None = None,
         unsigned: bool = False,
+        strip_missing: bool = False,
+        preserve_digests: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> asyncio.Future[dict[str, Any]]: ...
+    def check(self, address: str, *, full: bool = False) -> asyncio.Future[dict[str, Any]]: ...
     def copy_all(
         self,
         sources: list[str],
@@ -518,5 +528,7 @@ class AsyncRegistry:
         legacy: bool = False,
         signing_key: str | os.PathLike[str] | None = None,
         unsigned: bool = False,
+        strip_missing: bool = False,
+        preserve_digests: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> asyncio.Future[list[dict[str, Any]]]: ...

@@ -71,8 +71,11 @@ class Registry:
         legacy: bool = False,
         signing_key: str | os.PathLike[str] | None = None,
         unsigned: bool = False,
+        strip_missing: bool = False,
+        preserve_digests: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]: ...
+    async def check(self, address: str, *, full: bool = False) -> dict[str, Any]: ...
     async def copy_all(
         self,
         sources: list[str],
@@ -85,5 +88,7 @@ class Registry:
         legacy: bool = False,
         signing_key: str | os.PathLike[str] | None = None,
         unsigned: bool = False,
+        strip_missing: bool = False,
+        preserve_digests: bool = False,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> list[dict[str, Any]]: ...

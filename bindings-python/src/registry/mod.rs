@@ -226,7 +226,7 @@ macro_rules! registry_methods {
             /// `format` asks or the destination cannot hold the source's;
             /// returns the summary as a dict. Nothing is named at the
             /// destination unless the whole copy succeeds.
-            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, legacy=false, signing_key=None, unsigned=false, progress=None))]
+            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn copy(
                 &self,
@@ -241,6 +241,8 @@ macro_rules! registry_methods {
                 legacy: bool,
                 signing_key: Option<PathBuf>,
                 unsigned: bool,
+                strip_missing: bool,
+                preserve_digests: bool,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let settings = CopySettings {
@@ -252,8 +254,21 @@ macro_rules! registry_methods {
                     legacy,
                     signing_key,
                     unsigned,
+                    strip_missing,
+                    preserve_digests,
                 };
                 let call = operations::copy(&self.0, source, destination, &settings, progress)?;
+                $run(py, call)
+            }
+
+            /// Checks that the image `address` names is whole there:
+            /// every child of an index and every blob present, of its
+            /// size and (layouts and archives always; registries with
+            /// `full`) its digest. Returns the report as a dict; its
+            /// `complete` is true only when nothing is missing or damaged.
+            #[pyo3(signature = (address, *, full=false))]
+            fn check(&self, py: Python<'_>, address: &str, full: bool) -> PyResult<Py<PyAny>> {
+                let call = operations::check(&self.0, address, full)?;
                 $run(py, call)
             }
 
@@ -262,7 +277,7 @@ macro_rules! registry_methods {
             /// blobs stored once, the archive renamed into place only
             /// when every image is in it. Takes `copy`'s options;
             /// returns a summary dict per image, in order.
-            #[pyo3(signature = (sources, destination, *, platforms=None, all=false, format=None, jobs=None, legacy=false, signing_key=None, unsigned=false, progress=None))]
+            #[pyo3(signature = (sources, destination, *, platforms=None, all=false, format=None, jobs=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn copy_all(
                 &self,
@@ -276,6 +291,8 @@ macro_rules! registry_methods {
                 legacy: bool,
                 signing_key: Option<PathBuf>,
                 unsigned: bool,
+                strip_missing: bool,
+                preserve_digests: bool,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let settings = CopySettings {
@@ -287,6 +304,8 @@ macro_rules! registry_methods {
                     legacy,
                     signing_key,
                     unsigned,
+                    strip_missing,
+                    preserve_digests,
                 };
                 let call = operations::copy_all(&self.0, sources, destination, &settings, progress)?;
                 $run(py, call)

@@ -10,7 +10,7 @@ use tranship::copy::{CopyRequest, CopySettings};
 use tranship::registry::{parse_address, registry_host, BlobSource, Client};
 use tranship::{MediaType, Platform, Reference};
 
-use super::results::{CopySummary, Fetched, ManifestHead, PushedBlob, Referrer};
+use super::results::{Fetched, ManifestHead, PushedBlob, Referrer, Serialized};
 use crate::convert::digest;
 use crate::error::to_py;
 use crate::manifest::Manifest;
@@ -182,11 +182,27 @@ pub(crate) fn copy(
     destination: &str,
     settings: &CopySettings,
     progress: Option<Py<PyAny>>,
-) -> PyResult<impl Call<CopySummary>> {
+) -> PyResult<impl Call<Serialized<tranship::copy::CopySummary>>> {
     let mut request = CopyRequest::from_settings(source, destination, settings).map_err(to_py)?;
     request.options.progress = sink(progress);
     let client = client.clone();
-    Ok(async move { Ok(CopySummary(tranship::copy::copy(&request, &client).await?)) })
+    Ok(async move { Ok(Serialized(tranship::copy::copy(&request, &client).await?)) })
+}
+
+/// `Registry.check`: the request is checked before the call starts.
+pub(crate) fn check(
+    client: &Client,
+    address: &str,
+    full: bool,
+) -> PyResult<impl Call<Serialized<tranship::check::CheckReport>>> {
+    let settings = tranship::check::CheckSettings {
+        full,
+        ..Default::default()
+    };
+    let request =
+        tranship::check::CheckRequest::from_settings(address, &settings).map_err(to_py)?;
+    let client = client.clone();
+    Ok(async move { Ok(Serialized(tranship::check::check(&request, &client).await?)) })
 }
 
 /// `Registry.copy_all`: several sources into one docker-archive, a
@@ -197,12 +213,12 @@ pub(crate) fn copy_all(
     destination: &str,
     settings: &CopySettings,
     progress: Option<Py<PyAny>>,
-) -> PyResult<impl Call<CopySummary<Vec<tranship::copy::CopySummary>>>> {
+) -> PyResult<impl Call<Serialized<Vec<tranship::copy::CopySummary>>>> {
     let mut request = CopyRequest::for_sources(&sources, destination, settings).map_err(to_py)?;
     request.options.progress = sink(progress);
     let client = client.clone();
     Ok(async move {
-        Ok(CopySummary(
+        Ok(Serialized(
             tranship::copy::copy_all(&request, &client).await?,
         ))
     })

@@ -174,12 +174,13 @@ impl<'py> IntoPyObject<'py> for Referrer {
     }
 }
 
-/// What `Registry.copy` returns: the core's summary as a dict with the
-/// keys of `tranship copy --json` (without `kind`); `Registry.copy_all`
-/// returns a list of them.
-pub(crate) struct CopySummary<T = tranship::copy::CopySummary>(pub(crate) T);
+/// A core result as a dict with the keys of the CLI's `--json` output
+/// (without `kind`): what `Registry.copy` (a copy summary),
+/// `Registry.copy_all` (a list of them) and `Registry.check` (a check
+/// report) return.
+pub(crate) struct Serialized<T>(pub(crate) T);
 
-impl<'py, T: serde::Serialize> IntoPyObject<'py> for CopySummary<T> {
+impl<'py, T: serde::Serialize> IntoPyObject<'py> for Serialized<T> {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;

@@ -19,6 +19,7 @@ pub use results::{
 use crate::error::TranshipError;
 use crate::manifest::Manifest;
 use crate::progress::{sink, ProgressListener};
+use crate::records::CheckReport;
 
 /// A client for registries (the OCI distribution API). One client shares
 /// its connections, tokens and concurrency limit between calls: make one
@@ -245,6 +246,8 @@ impl Registry {
         legacy = false,
         signing_key = None,
         unsigned = false,
+        strip_missing = false,
+        preserve_digests = false,
         progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -260,6 +263,8 @@ impl Registry {
         legacy: bool,
         signing_key: Option<String>,
         unsigned: bool,
+        strip_missing: bool,
+        preserve_digests: bool,
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<CopySummary, TranshipError> {
         let settings = CopySettings {
@@ -271,10 +276,26 @@ impl Registry {
             legacy,
             signing_key: signing_key.map(Into::into),
             unsigned,
+            strip_missing,
+            preserve_digests,
         };
         let mut request = CopyRequest::from_settings(&source, &destination, &settings)?;
         request.options.progress = sink(progress);
         Ok(tranship::copy::copy(&request, &self.0).await?.into())
+    }
+
+    /// Checks that the image `address` names is whole there: every child
+    /// of an index and every blob present, of its size and (layouts and
+    /// archives always; registries with `full`) its digest. The report's
+    /// `complete` is true only when nothing is missing or damaged.
+    #[uniffi::method(default(full = false))]
+    pub async fn check(&self, address: String, full: bool) -> Result<CheckReport, TranshipError> {
+        let settings = tranship::check::CheckSettings {
+            full,
+            ..Default::default()
+        };
+        let request = tranship::check::CheckRequest::from_settings(&address, &settings)?;
+        Ok(tranship::check::check(&request, &self.0).await?.into())
     }
 
     /// Copies several images into one docker-archive, like `docker save
@@ -289,6 +310,8 @@ impl Registry {
         legacy = false,
         signing_key = None,
         unsigned = false,
+        strip_missing = false,
+        preserve_digests = false,
         progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -303,6 +326,8 @@ impl Registry {
         legacy: bool,
         signing_key: Option<String>,
         unsigned: bool,
+        strip_missing: bool,
+        preserve_digests: bool,
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Vec<CopySummary>, TranshipError> {
         let settings = CopySettings {
@@ -314,6 +339,8 @@ impl Registry {
             legacy,
             signing_key: signing_key.map(Into::into),
             unsigned,
+            strip_missing,
+            preserve_digests,
         };
         let mut request = CopyRequest::for_sources(&sources, &destination, &settings)?;
         request.options.progress = sink(progress);

@@ -57,7 +57,7 @@ pub use target::Target;
 
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::manifest::{Manifest, ManifestFormat, ManifestKind};
+use crate::manifest::{Manifest, ManifestKind};
 use crate::media_type::MediaType;
 
 /// The outcome of a conversion.
@@ -86,17 +86,11 @@ pub struct Conversion {
 /// `INVALID_JSON` (a config Go could not decode), `INVALID_LAYER`,
 /// `LIMIT_EXCEEDED` and `IO` while reading layers.
 pub fn convert(manifest: &Manifest, opts: &ConvertOptions) -> Result<Conversion> {
-    use ManifestFormat as F;
-    let format = manifest.format();
+    if opts.target.keeps(manifest.format()) {
+        return Ok(unchanged(manifest));
+    }
     match (manifest.kind(), opts.target) {
-        (ManifestKind::Schema1(_), Target::Schema1) => Ok(unchanged(manifest)),
         (_, Target::Schema1) => schema1_down::from_options(manifest, opts),
-        (_, Target::Schema2) if matches!(format, F::Schema2 | F::DockerList) => {
-            Ok(unchanged(manifest))
-        }
-        (_, Target::Oci) if matches!(format, F::OciManifest | F::OciIndex) => {
-            Ok(unchanged(manifest))
-        }
         (ManifestKind::Schema1(s1), target) => {
             let up = schema1_up::to_schema2(s1, opts)?;
             let mut lost = up.lost;

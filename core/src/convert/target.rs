@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::manifest::ManifestFormat;
 
 /// What to convert to, named as skopeo's `--format` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +25,18 @@ impl Target {
             Target::Schema2 => "v2s2",
             Target::Oci => "oci",
         }
+    }
+
+    /// True when a manifest of `format` is already of this target, so
+    /// converting returns it unchanged (same bytes, same digest).
+    pub fn keeps(self, format: ManifestFormat) -> bool {
+        use ManifestFormat as F;
+        matches!(
+            (self, format),
+            (Target::Schema1, F::Schema1 | F::Schema1Signed)
+                | (Target::Schema2, F::Schema2 | F::DockerList)
+                | (Target::Oci, F::OciManifest | F::OciIndex)
+        )
     }
 }
 

@@ -15,7 +15,6 @@ use crate::image::{
     blocking, BlobFile, BlobOutcome, BlobRef, Growth, ImageDestination, ImageSource,
 };
 use crate::layer::{diff_id, DiffIdOptions};
-use crate::manifest::{Manifest, ManifestKind};
 use crate::progress::{Direction, Phase, ProgressEvent};
 
 /// One blob, moved.
@@ -26,39 +25,6 @@ pub(super) struct Moved {
     pub(super) outcome: BlobOutcome,
     /// Computed when asked (schema1 upconversion).
     pub(super) diff_id: Option<Digest>,
-}
-
-/// The blobs of an image manifest: config first, then layers, each once.
-pub(super) fn image_blobs(manifest: &Manifest) -> Vec<BlobRef> {
-    let mut blobs: Vec<BlobRef> = Vec::new();
-    let mut push = |blob: BlobRef| {
-        if !blobs.iter().any(|b| b.digest == blob.digest) {
-            blobs.push(blob);
-        }
-    };
-    let described = |d: &Descriptor| BlobRef {
-        digest: d.digest.clone(),
-        size: Some(d.size),
-        media_type: Some(d.media_type.clone()),
-    };
-    match manifest.kind() {
-        ManifestKind::Image(image) => {
-            push(described(&image.config));
-            image.layers.iter().map(described).for_each(push);
-        }
-        ManifestKind::Schema1(s1) => {
-            // Bottom-most first, as they are applied.
-            for layer in s1.fs_layers.iter().rev() {
-                push(BlobRef {
-                    digest: layer.blob_sum.clone(),
-                    size: None,
-                    media_type: None,
-                });
-            }
-        }
-        ManifestKind::Index(_) => {}
-    }
-    blobs
 }
 
 /// Moves `blobs`, at most `options.jobs` at once, in their order.

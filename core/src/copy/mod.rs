@@ -19,16 +19,24 @@ pub use summary::{BlobSummary, CopySummary};
 use crate::convert::{convert, ConvertOptions, Target};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::image::image_blobs;
 use crate::image::{ImageDestination, ImageSource};
 use crate::layer::EMPTY_LAYER_GZIP;
 use crate::manifest::{Manifest, ManifestKind};
 use crate::media_type::MediaType;
-use blobs::{image_blobs, move_blobs, read_small, Moved};
+use blobs::{move_blobs, read_small, Moved};
 use plan::{plan, Plan};
 
 pub use crate::places::Schema1Name;
 
 /// Copies what `source` names into `destination`.
+///
+/// Every manifest to copy is read before anything is written: a child
+/// the source lacks (a sparse index) fails with `INCOMPLETE_INDEX`
+/// naming each absent child, and with
+/// [`CopyOptions::preserve_digests`] a copy that would change a digest
+/// fails with `DIGESTS_NOT_PRESERVED`, both leaving the destination as
+/// it was.
 pub async fn copy_image(
     source: &dyn ImageSource,
     destination: &dyn ImageDestination,
@@ -37,6 +45,7 @@ pub async fn copy_image(
 ) -> Result<CopySummary> {
     let root = source.root().await?;
     let plan = plan(&root, destination.holds_indexes(), options)?;
+    let chosen = resolve(source, &root, &plan).await?;
     let mut run = Run {
         source,
         destination,
@@ -46,17 +55,39 @@ pub async fn copy_image(
         conversions: Vec::new(),
         manifests: Vec::new(),
     };
-    let written = match &plan {
-        Plan::Image { manifest, .. } => {
-            let image = match manifest {
-                Some(child) => source.manifest(child).await?,
-                None => root.clone(),
-            };
-            run.image(image).await?
+    if options.preserve_digests {
+        run.refuse_changes(&root, &plan, &chosen)?;
+    }
+    let (written, sparse, stripped) = match &plan {
+        Plan::Image { .. } => {
+            let image = chosen.into_iter().next().unwrap_or_else(|| root.clone());
+            (run.image(image).await?, Vec::new(), Vec::new())
         }
-        Plan::Index { children, .. } => run.index(&root, children).await?,
+        Plan::Index { left, .. } => {
+            let written = run.index(&root, chosen, left).await?;
+            if options.strip_missing {
+                (written, Vec::new(), left.clone())
+            } else {
+                (written, left.clone(), Vec::new())
+            }
+        }
     };
-    let destination_digest = destination.commit(&written).await?;
+    let destination_digest = match destination.commit(&written).await {
+        Ok(digest) => digest,
+        Err(e) if !sparse.is_empty() && refuses_children(&e) => {
+            return Err(Error::IncompleteIndex {
+                index: written.digest(),
+                missing: sparse.iter().map(|d| child_text(&root, d)).collect(),
+                reason: format!(
+                    "{} refuses an index whose children it does not hold ({e}); \
+                     copy every platform (all), or rewrite the index to the children \
+                     copied (strip-missing; its digest changes)",
+                    destination.describe()
+                ),
+            })
+        }
+        Err(e) => return Err(e),
+    };
     run.manifests.push(destination_digest.clone());
     let (platforms, platform_reason) = plan.describe();
     Ok(CopySummary {
@@ -67,6 +98,8 @@ pub async fn copy_image(
         media_type: written.media_type().to_string(),
         platforms,
         platform_reason,
+        sparse,
+        stripped,
         conversions: run.conversions,
         bytes_copied: run
             .moved
@@ -85,6 +118,71 @@ pub async fn copy_image(
             .collect(),
         manifests: run.manifests,
     })
+}
+
+/// Reads the image manifests `plan` copies: the root itself, or the
+/// chosen children, failing with `INCOMPLETE_INDEX` naming every chosen
+/// child the source lacks.
+async fn resolve(source: &dyn ImageSource, root: &Manifest, plan: &Plan) -> Result<Vec<Manifest>> {
+    let wanted: Vec<&Digest> = match plan {
+        Plan::Image { manifest: None, .. } => return Ok(vec![root.clone()]),
+        Plan::Image {
+            manifest: Some(child),
+            ..
+        } => vec![child],
+        Plan::Index { children, .. } => children.iter().collect(),
+    };
+    let mut found = Vec::with_capacity(wanted.len());
+    let mut missing = Vec::new();
+    for digest in wanted {
+        match source.manifest(digest).await {
+            Ok(child) => found.push(child),
+            Err(Error::ManifestUnknown { .. } | Error::BlobUnknown { .. }) => {
+                missing.push(child_text(root, digest));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if missing.is_empty() {
+        Ok(found)
+    } else {
+        Err(Error::IncompleteIndex {
+            index: root.digest(),
+            missing,
+            reason: format!(
+                "{} does not hold them (a sparse index); copy the platforms it holds",
+                source.describe()
+            ),
+        })
+    }
+}
+
+/// `digest (platform)` for a child of `index`, as errors name it.
+fn child_text(index: &Manifest, digest: &Digest) -> String {
+    let platform = index
+        .as_index()
+        .and_then(|i| i.manifests.iter().find(|d| &d.digest == digest))
+        .and_then(|d| d.platform.as_ref());
+    match platform {
+        Some(p) => format!("{digest} ({p})"),
+        None => digest.to_string(),
+    }
+}
+
+/// Whether a destination's refusal of an index is about children it
+/// lacks: distribution answers `MANIFEST_BLOB_UNKNOWN`, others
+/// `MANIFEST_INVALID` or an unknown-content code.
+fn refuses_children(e: &Error) -> bool {
+    match e {
+        Error::Registry { registry_code, .. } => {
+            matches!(
+                registry_code.as_str(),
+                "MANIFEST_BLOB_UNKNOWN" | "MANIFEST_INVALID"
+            )
+        }
+        Error::ManifestUnknown { .. } | Error::BlobUnknown { .. } => true,
+        _ => false,
+    }
 }
 
 /// One copy in progress.
@@ -197,31 +295,97 @@ impl Run<'_> {
         Ok(conversion.manifest)
     }
 
+    /// Refuses, before anything is written, a copy that would change a
+    /// digest: each reason is named.
+    fn refuse_changes(&self, root: &Manifest, plan: &Plan, chosen: &[Manifest]) -> Result<()> {
+        let mut why = Vec::new();
+        for image in chosen {
+            if let Some(target) = self.target(image) {
+                if !target.keeps(image.format()) {
+                    why.push(format!(
+                        "{} ({}) would be converted to {target}",
+                        image.digest(),
+                        image.format()
+                    ));
+                }
+            }
+        }
+        if let Plan::Index { left, .. } = plan {
+            if let Some(target) = self.options.format.filter(|t| !t.keeps(root.format())) {
+                why.push(format!(
+                    "the index {} ({}) would be converted to {target}",
+                    root.digest(),
+                    root.format()
+                ));
+            } else if !why.is_empty() {
+                why.push(format!(
+                    "the index {} would be rewritten to name the converted children",
+                    root.digest()
+                ));
+            }
+            if self.options.strip_missing && !left.is_empty() {
+                why.push(format!(
+                    "the index {} would be rewritten without {} (strip-missing)",
+                    root.digest(),
+                    match left.len() {
+                        1 => "1 child".to_string(),
+                        n => format!("{n} children"),
+                    }
+                ));
+            }
+        }
+        if why.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::DigestsNotPreserved(why.join("; ")))
+        }
+    }
+
     /// Copies the chosen children of an index, then returns the index to
-    /// write: its own bytes when no child changed, else rewritten to
-    /// point at the new children.
-    async fn index(&mut self, root: &Manifest, children: &[Digest]) -> Result<Manifest> {
+    /// write: its own bytes when nothing in it changes, else rewritten to
+    /// point at the converted children and, with strip-missing, to name
+    /// only the children copied (`left` are those not copied).
+    async fn index(
+        &mut self,
+        root: &Manifest,
+        children: Vec<Manifest>,
+        left: &[Digest],
+    ) -> Result<Manifest> {
         let mut replaced = Vec::new();
-        for digest in children {
-            let child = self.source.manifest(digest).await?;
+        for child in children {
+            let digest = child.digest();
             let written = self.image(child).await?;
             self.destination.put_manifest(&written).await?;
             self.manifests.push(written.digest());
-            if &written.digest() != digest {
-                replaced.push((digest.clone(), written));
+            if written.digest() != digest {
+                replaced.push((digest, written));
             }
         }
-        let Some(target) = self.options.format else {
-            return Ok(root.clone());
+        let strip = self.options.strip_missing && !left.is_empty();
+        let conversion = match self.options.format {
+            Some(target) => {
+                let mut opts = ConvertOptions::new(target);
+                opts.limits = self.options.limits;
+                Some(convert(root, &opts)?)
+            }
+            None => None,
         };
-        let mut opts = ConvertOptions::new(target);
-        opts.limits = self.options.limits;
-        let converted = convert(root, &opts)?;
-        let index = converted
-            .manifest
+        let converted = conversion
+            .as_ref()
+            .is_some_and(|c| c.report.result_digest != c.report.source_digest);
+        if replaced.is_empty() && !strip && !converted {
+            return Ok(root.clone());
+        }
+        let base = conversion.as_ref().map_or(root, |c| &c.manifest);
+        let mut index = base
             .as_index()
-            .ok_or_else(|| Error::Conversion("an index converted to a non-index".into()))?;
-        let mut index = index.clone();
+            .ok_or_else(|| Error::Conversion("an index converted to a non-index".into()))?
+            .clone();
+        if strip {
+            index
+                .manifests
+                .retain(|entry| !left.contains(&entry.digest));
+        }
         for entry in &mut index.manifests {
             if let Some((_, new)) = replaced.iter().find(|(old, _)| old == &entry.digest) {
                 entry.digest = new.digest();
@@ -233,12 +397,14 @@ impl Run<'_> {
             .map_err(|e| Error::Conversion(format!("writing the index: {e}")))?;
         let rewritten = Manifest::parse(
             &bytes,
-            Some(converted.manifest.media_type().as_str()),
+            Some(base.media_type().as_str()),
             &self.options.limits,
         )?;
-        let mut report = converted.report;
-        report.result_digest = rewritten.digest();
-        self.conversions.push(report);
+        if let Some(conversion) = conversion.filter(|_| !replaced.is_empty() || converted) {
+            let mut report = conversion.report;
+            report.result_digest = rewritten.digest();
+            self.conversions.push(report);
+        }
         Ok(rewritten)
     }
 }

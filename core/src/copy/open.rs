@@ -102,6 +102,8 @@ impl CopyRequest {
             ));
         }
         o.legacy = settings.legacy;
+        o.strip_missing = settings.strip_missing;
+        o.preserve_digests = settings.preserve_digests;
         if o.format == Some(crate::convert::Target::Schema1) {
             o.signing = Signing::choose(
                 settings.signing_key.clone().map(KeySource::File).as_ref(),
@@ -263,6 +265,11 @@ pub struct CopySettings {
     pub signing_key: Option<std::path::PathBuf>,
     /// Leave a schema1 result unsigned.
     pub unsigned: bool,
+    /// Rewrite an index to the children copied (see
+    /// [`CopyOptions::strip_missing`]).
+    pub strip_missing: bool,
+    /// Fail before writing when a digest would change.
+    pub preserve_digests: bool,
 }
 
 /// Copies the image `request.source` names to `request.destination`;

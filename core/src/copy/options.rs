@@ -36,6 +36,13 @@ pub struct CopyOptions {
     /// Docker 25 too (a folder per layer and `repositories`), for loaders
     /// that do not read `manifest.json`.
     pub legacy: bool,
+    /// When only some children of an index are copied, rewrite the index
+    /// to name just those (its digest changes) instead of keeping it as
+    /// it is, sparse at the destination.
+    pub strip_missing: bool,
+    /// Fail before writing anything when the copy would change a digest
+    /// (a conversion, a rewritten index).
+    pub preserve_digests: bool,
     /// Size caps for what is read.
     pub limits: Limits,
     /// Receives blob progress events.
@@ -52,6 +59,8 @@ impl Default for CopyOptions {
             jobs: DEFAULT_JOBS,
             additional_tags: Vec::new(),
             legacy: false,
+            strip_missing: false,
+            preserve_digests: false,
             limits: Limits::default(),
             progress: None,
         }
@@ -67,6 +76,8 @@ impl std::fmt::Debug for CopyOptions {
             .field("jobs", &self.jobs)
             .field("additional_tags", &self.additional_tags)
             .field("legacy", &self.legacy)
+            .field("strip_missing", &self.strip_missing)
+            .field("preserve_digests", &self.preserve_digests)
             .finish_non_exhaustive()
     }
 }

@@ -15,10 +15,13 @@ pub(super) enum Plan {
         platform: Option<String>,
         reason: String,
     },
-    /// The index itself with these children.
+    /// The index with these children; `left` are the children it names
+    /// that are not copied (kept in the index, which is then sparse at
+    /// the destination, unless `strip_missing` drops them).
     Index {
         children: Vec<Digest>,
         platforms: Vec<String>,
+        left: Vec<Digest>,
         reason: String,
     },
 }
@@ -56,6 +59,7 @@ pub(super) fn plan(root: &Manifest, holds_indexes: bool, options: &CopyOptions) 
         return Ok(Plan::Index {
             children: index.manifests.iter().map(|d| d.digest.clone()).collect(),
             platforms: index.manifests.iter().map(|d| text(&d.platform)).collect(),
+            left: Vec::new(),
             reason: if options.all {
                 "every platform (--all)".into()
             } else {
@@ -80,6 +84,27 @@ pub(super) fn plan(root: &Manifest, holds_indexes: bool, options: &CopyOptions) 
             chosen.push((entry.digest.clone(), text(&entry.platform)));
         }
     }
+    // In the index's order, whatever the order asked in.
+    chosen.sort_by_key(|(d, _)| index.manifests.iter().position(|e| &e.digest == d));
+    if holds_indexes {
+        let left = index
+            .manifests
+            .iter()
+            .map(|d| d.digest.clone())
+            .filter(|d| !chosen.iter().any(|(c, _)| c == d))
+            .collect();
+        let kept = if options.strip_missing {
+            "the index is rewritten to name only them (strip-missing)"
+        } else {
+            "the index is kept as it is (same digest), so the children not copied are missing at the destination"
+        };
+        return Ok(Plan::Index {
+            platforms: chosen.iter().map(|(_, p)| p.clone()).collect(),
+            children: chosen.into_iter().map(|(d, _)| d).collect(),
+            left,
+            reason: format!("{reason}; {kept}"),
+        });
+    }
     match chosen.len() {
         1 => {
             let (digest, platform) = chosen.remove(0);
@@ -89,11 +114,6 @@ pub(super) fn plan(root: &Manifest, holds_indexes: bool, options: &CopyOptions) 
                 reason,
             })
         }
-        _ if holds_indexes => Ok(Plan::Index {
-            platforms: chosen.iter().map(|(_, p)| p.clone()).collect(),
-            children: chosen.into_iter().map(|(d, _)| d).collect(),
-            reason: format!("{reason}; the index is kept as it is, so children not copied are missing at the destination"),
-        }),
         n => Err(Error::Conversion(format!(
             "the destination holds single images, but {n} platforms were asked for"
         ))),

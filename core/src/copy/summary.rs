@@ -25,6 +25,13 @@ pub struct CopySummary {
     pub platforms: Vec<String>,
     /// Why those (or why the whole index).
     pub platform_reason: String,
+    /// Children the written index names but that were not copied: the
+    /// index is kept as it is (same digest) and is sparse at the
+    /// destination.
+    pub sparse: Vec<Digest>,
+    /// Children dropped from the index because they were not copied
+    /// (strip-missing): the index was rewritten and its digest changed.
+    pub stripped: Vec<Digest>,
     /// Every conversion, with old and new digests.
     pub conversions: Vec<ConversionReport>,
     /// Every blob, once each.

@@ -16,9 +16,10 @@ use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 
+use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::Result;
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, ManifestKind};
 use crate::media_type::MediaType;
 
 mod growing;
@@ -152,6 +153,40 @@ impl std::io::Read for BlobReader {
     }
 }
 
+/// The blobs of an image manifest: config first, then layers (schema1:
+/// bottom-most first), each once; none for an index.
+pub fn image_blobs(manifest: &Manifest) -> Vec<BlobRef> {
+    let mut blobs: Vec<BlobRef> = Vec::new();
+    let mut push = |blob: BlobRef| {
+        if !blobs.iter().any(|b| b.digest == blob.digest) {
+            blobs.push(blob);
+        }
+    };
+    let described = |d: &Descriptor| BlobRef {
+        digest: d.digest.clone(),
+        size: Some(d.size),
+        media_type: Some(d.media_type.clone()),
+    };
+    match manifest.kind() {
+        ManifestKind::Image(image) => {
+            push(described(&image.config));
+            image.layers.iter().map(described).for_each(push);
+        }
+        ManifestKind::Schema1(s1) => {
+            // Bottom-most first, as they are applied.
+            for layer in s1.fs_layers.iter().rev() {
+                push(BlobRef {
+                    digest: layer.blob_sum.clone(),
+                    size: None,
+                    media_type: None,
+                });
+            }
+        }
+        ManifestKind::Index(_) => {}
+    }
+    blobs
+}
+
 /// How a blob came to be at the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlobOutcome {
@@ -189,6 +224,13 @@ pub trait ImageSource: Send + Sync {
     /// The blob's bytes when they are on local disk already (not yet
     /// verified: the destination verifies what it copies).
     fn local_blob(&self, blob: &BlobRef) -> Result<Option<BlobFile>>;
+
+    /// Whether the source holds `blob`, without reading it: its size, or
+    /// `None` when it is absent. By default, from [`local_blob`](Self::local_blob).
+    fn blob_size<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<u64>>> {
+        let found = self.local_blob(blob).map(|f| f.map(|f| f.len));
+        Box::pin(async move { found })
+    }
 
     /// Fetches a blob that is not local into `path` (created, verified
     /// against the digest, nothing left on failure); returns its size.

@@ -52,6 +52,10 @@ impl ImageSource for RegistrySource {
         Ok(None)
     }
 
+    fn blob_size<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<u64>>> {
+        Box::pin(self.client.blob_exists(&self.reference, &blob.digest))
+    }
+
     fn fetch_blob<'a>(
         &'a self,
         blob: &'a BlobRef,

@@ -740,6 +740,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_catalog(
     ): Int
+    external fun uniffi_tranship_uniffi_checksum_method_registry_check(
+    ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_copy(
     ): Int
     external fun uniffi_tranship_uniffi_checksum_method_registry_copy_all(
@@ -827,9 +829,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_catalog(`ptr`: Long,`host`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`progress`: RustBuffer.ByValue,
+    external fun uniffi_tranship_uniffi_fn_method_registry_check(`ptr`: Long,`address`: RustBuffer.ByValue,`full`: Byte,
     ): Long
-    external fun uniffi_tranship_uniffi_fn_method_registry_copy_all(`ptr`: Long,`sources`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`progress`: RustBuffer.ByValue,
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`progress`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy_all(`ptr`: Long,`sources`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`progress`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_delete_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
@@ -1040,10 +1044,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_catalog() and 0xFFFF) != 21812) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 6223) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_check() and 0xFFFF) != 17479) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 52741) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 15720) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 2139) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
@@ -2357,6 +2364,14 @@ public interface RegistryInterface {
     suspend fun `catalog`(`host`: kotlin.String): List<kotlin.String>
     
     /**
+     * Checks that the image `address` names is whole there: every child
+     * of an index and every blob present, of its size and (layouts and
+     * archives always; registries with `full`) its digest. The report's
+     * `complete` is true only when nothing is missing or damaged.
+     */
+    suspend fun `check`(`address`: kotlin.String, `full`: kotlin.Boolean = false): CheckReport
+    
+    /**
      * Copies the image `source` names to `destination` (each
      * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
      * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
@@ -2369,7 +2384,7 @@ public interface RegistryInterface {
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `progress`: ProgressListener? = null): CopySummary
+    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `progress`: ProgressListener? = null): CopySummary
     
     /**
      * Copies several images into one docker-archive, like `docker save
@@ -2377,7 +2392,7 @@ public interface RegistryInterface {
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-    suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `progress`: ProgressListener? = null): List<CopySummary>
+    suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `progress`: ProgressListener? = null): List<CopySummary>
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -2620,6 +2635,35 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
 
     
     /**
+     * Checks that the image `address` names is whole there: every child
+     * of an index and every blob present, of its size and (layouts and
+     * archives always; registries with `full`) its digest. The report's
+     * `complete` is true only when nothing is missing or damaged.
+     */
+    @Throws(TranshipException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `check`(`address`: kotlin.String, `full`: kotlin.Boolean) : CheckReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_tranship_uniffi_fn_method_registry_check(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`address`),
+        FfiConverterBoolean.lower(`full`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_tranship_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_tranship_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCheckReport.lift(it) },
+        // Error FFI converter
+        TranshipException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Copies the image `source` names to `destination` (each
      * `docker://REF` or `REF`, `oci:DIR[:NAME]`, `oci-archive:FILE[:NAME]`
      * or `docker-archive:FILE[:NAME:TAG|:@INDEX]`), converting when
@@ -2634,7 +2678,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `progress`: ProgressListener?) : CopySummary {
+    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `progress`: ProgressListener?) : CopySummary {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy(
@@ -2650,6 +2694,8 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         FfiConverterBoolean.lower(`legacy`),
         FfiConverterOptionalString.lower(`signingKey`),
         FfiConverterBoolean.lower(`unsigned`),
+        FfiConverterBoolean.lower(`stripMissing`),
+        FfiConverterBoolean.lower(`preserveDigests`),
         FfiConverterOptionalTypeProgressListener.lower(`progress`),
             )
         },
@@ -2672,7 +2718,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `progress`: ProgressListener?) : List<CopySummary> {
+    override suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `progress`: ProgressListener?) : List<CopySummary> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy_all(
@@ -2687,6 +2733,8 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         FfiConverterBoolean.lower(`legacy`),
         FfiConverterOptionalString.lower(`signingKey`),
         FfiConverterBoolean.lower(`unsigned`),
+        FfiConverterBoolean.lower(`stripMissing`),
+        FfiConverterBoolean.lower(`preserveDigests`),
         FfiConverterOptionalTypeProgressListener.lower(`progress`),
             )
         },
@@ -3126,6 +3174,69 @@ public object FfiConverterTypeAddress: FfiConverterRustBuffer<Address> {
 
 
 /**
+ * A blob (config or layer), as `check` found it.
+ */
+data class BlobCheck (
+    /**
+     * Its digest.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * The size its descriptor gives (schema1 layers give none).
+     */
+    var `size`: kotlin.ULong?
+    , 
+    /**
+     * The size found, when it is there.
+     */
+    var `foundSize`: kotlin.ULong?
+    , 
+    /**
+     * `present`, `missing`, `digest_mismatch` or `size_mismatch`.
+     */
+    var `state`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBlobCheck: FfiConverterRustBuffer<BlobCheck> {
+    override fun read(buf: ByteBuffer): BlobCheck {
+        return BlobCheck(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BlobCheck) = (
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterOptionalULong.allocationSize(value.`size`) +
+            FfiConverterOptionalULong.allocationSize(value.`foundSize`) +
+            FfiConverterString.allocationSize(value.`state`)
+    )
+
+    override fun write(value: BlobCheck, buf: ByteBuffer) {
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterOptionalULong.write(value.`size`, buf)
+            FfiConverterOptionalULong.write(value.`foundSize`, buf)
+            FfiConverterString.write(value.`state`, buf)
+    }
+}
+
+
+
+/**
  * One blob of a copy.
  */
 data class BlobSummary (
@@ -3175,6 +3286,150 @@ public object FfiConverterTypeBlobSummary: FfiConverterRustBuffer<BlobSummary> {
             FfiConverterString.write(value.`digest`, buf)
             FfiConverterULong.write(value.`size`, buf)
             FfiConverterString.write(value.`outcome`, buf)
+    }
+}
+
+
+
+/**
+ * What `check` returns: every child and blob an image names, once
+ * each, children first.
+ */
+data class CheckReport (
+    /**
+     * The address checked.
+     */
+    var `address`: kotlin.String
+    , 
+    /**
+     * The digest of what the address names.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Its media type.
+     */
+    var `mediaType`: kotlin.String
+    , 
+    /**
+     * True when every child and blob is present.
+     */
+    var `complete`: kotlin.Boolean
+    , 
+    /**
+     * True when blob contents were hashed; false when only their
+     * presence and size were checked (registries, unless `full`).
+     */
+    var `hashed`: kotlin.Boolean
+    , 
+    /**
+     * The children of an index (empty for a single image).
+     */
+    var `children`: List<ChildCheck>
+    , 
+    /**
+     * The blobs of every image present.
+     */
+    var `blobs`: List<BlobCheck>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCheckReport: FfiConverterRustBuffer<CheckReport> {
+    override fun read(buf: ByteBuffer): CheckReport {
+        return CheckReport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeChildCheck.read(buf),
+            FfiConverterSequenceTypeBlobCheck.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CheckReport) = (
+            FfiConverterString.allocationSize(value.`address`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterString.allocationSize(value.`mediaType`) +
+            FfiConverterBoolean.allocationSize(value.`complete`) +
+            FfiConverterBoolean.allocationSize(value.`hashed`) +
+            FfiConverterSequenceTypeChildCheck.allocationSize(value.`children`) +
+            FfiConverterSequenceTypeBlobCheck.allocationSize(value.`blobs`)
+    )
+
+    override fun write(value: CheckReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`address`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterString.write(value.`mediaType`, buf)
+            FfiConverterBoolean.write(value.`complete`, buf)
+            FfiConverterBoolean.write(value.`hashed`, buf)
+            FfiConverterSequenceTypeChildCheck.write(value.`children`, buf)
+            FfiConverterSequenceTypeBlobCheck.write(value.`blobs`, buf)
+    }
+}
+
+
+
+/**
+ * A child manifest of an index, as `check` found it.
+ */
+data class ChildCheck (
+    /**
+     * Its digest, as the index names it.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Its platform as the index gives it, if any.
+     */
+    var `platform`: kotlin.String?
+    , 
+    /**
+     * `present`, `missing`, `digest_mismatch` or `size_mismatch`.
+     */
+    var `state`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChildCheck: FfiConverterRustBuffer<ChildCheck> {
+    override fun read(buf: ByteBuffer): ChildCheck {
+        return ChildCheck(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChildCheck) = (
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterOptionalString.allocationSize(value.`platform`) +
+            FfiConverterString.allocationSize(value.`state`)
+    )
+
+    override fun write(value: ChildCheck, buf: ByteBuffer) {
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterOptionalString.write(value.`platform`, buf)
+            FfiConverterString.write(value.`state`, buf)
     }
 }
 
@@ -3481,6 +3736,18 @@ data class CopySummary (
     var `platformReason`: kotlin.String
     , 
     /**
+     * Children the written index names but that were not copied: the
+     * index is kept as it is (same digest), sparse at the destination.
+     */
+    var `sparse`: List<kotlin.String>
+    , 
+    /**
+     * Children dropped from the index because they were not copied
+     * (`stripMissing`): the index was rewritten, its digest changed.
+     */
+    var `stripped`: List<kotlin.String>
+    , 
+    /**
      * Every conversion, with old and new digests.
      */
     var `conversions`: List<ConversionReport>
@@ -3523,6 +3790,8 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConversionReport.read(buf),
             FfiConverterSequenceTypeBlobSummary.read(buf),
             FfiConverterULong.read(buf),
@@ -3538,6 +3807,8 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterString.allocationSize(value.`mediaType`) +
             FfiConverterSequenceString.allocationSize(value.`platforms`) +
             FfiConverterString.allocationSize(value.`platformReason`) +
+            FfiConverterSequenceString.allocationSize(value.`sparse`) +
+            FfiConverterSequenceString.allocationSize(value.`stripped`) +
             FfiConverterSequenceTypeConversionReport.allocationSize(value.`conversions`) +
             FfiConverterSequenceTypeBlobSummary.allocationSize(value.`blobs`) +
             FfiConverterULong.allocationSize(value.`bytesCopied`) +
@@ -3552,6 +3823,8 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterString.write(value.`mediaType`, buf)
             FfiConverterSequenceString.write(value.`platforms`, buf)
             FfiConverterString.write(value.`platformReason`, buf)
+            FfiConverterSequenceString.write(value.`sparse`, buf)
+            FfiConverterSequenceString.write(value.`stripped`, buf)
             FfiConverterSequenceTypeConversionReport.write(value.`conversions`, buf)
             FfiConverterSequenceTypeBlobSummary.write(value.`blobs`, buf)
             FfiConverterULong.write(value.`bytesCopied`, buf)
@@ -5639,6 +5912,34 @@ public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeBlobCheck: FfiConverterRustBuffer<List<BlobCheck>> {
+    override fun read(buf: ByteBuffer): List<BlobCheck> {
+        val len = buf.getInt()
+        return List<BlobCheck>(len) {
+            FfiConverterTypeBlobCheck.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BlobCheck>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBlobCheck.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BlobCheck>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBlobCheck.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeBlobSummary: FfiConverterRustBuffer<List<BlobSummary>> {
     override fun read(buf: ByteBuffer): List<BlobSummary> {
         val len = buf.getInt()
@@ -5657,6 +5958,34 @@ public object FfiConverterSequenceTypeBlobSummary: FfiConverterRustBuffer<List<B
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeBlobSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeChildCheck: FfiConverterRustBuffer<List<ChildCheck>> {
+    override fun read(buf: ByteBuffer): List<ChildCheck> {
+        val len = buf.getInt()
+        return List<ChildCheck>(len) {
+            FfiConverterTypeChildCheck.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ChildCheck>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChildCheck.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ChildCheck>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChildCheck.write(it, buf)
         }
     }
 }
