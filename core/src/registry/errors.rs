@@ -63,7 +63,12 @@ pub(crate) fn from_response(
         .ok()
         .and_then(|b| b.errors.into_iter().next());
     let (code, message) = match first {
-        Some(item) => {
+        Some(mut item) => {
+            if item.code == "UNKNOWN" {
+                if let Some(upstream) = upstream_code(item.detail.as_ref()) {
+                    item.code = upstream;
+                }
+            }
             let mut message = if item.message.is_empty() {
                 item.code.to_lowercase().replace('_', " ")
             } else {
@@ -104,6 +109,16 @@ pub(crate) fn from_response(
             message,
         },
     }
+}
+
+/// The code of the upstream's error a pull-through cache wraps in an
+/// `UNKNOWN` answer (distribution's proxy mode puts the upstream's whole
+/// error body in `detail`): an upstream's `MANIFEST_UNKNOWN` is the
+/// proxy's too.
+fn upstream_code(detail: Option<&serde_json::Value>) -> Option<String> {
+    let body = Body::deserialize(detail?).ok()?;
+    let code = body.errors.into_iter().next()?.code;
+    (!code.is_empty() && code != "UNKNOWN").then_some(code)
 }
 
 fn too_many_requests(message: String, headers: &HeaderMap) -> Error {
@@ -176,6 +191,18 @@ mod tests {
         let err = map(400, other, Subject::Manifest);
         assert_eq!(err.code(), "REGISTRY");
         assert!(err.to_string().contains("MANIFEST_INVALID"));
+    }
+
+    #[test]
+    fn a_proxy_passes_on_its_upstream_code() {
+        // distribution in pull-through mode, when the upstream lacks a manifest.
+        let proxied = r#"{"errors":[{"code":"UNKNOWN","message":"unknown error","detail":{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}}]}"#;
+        assert_eq!(
+            map(500, proxied, Subject::Manifest).code(),
+            "MANIFEST_UNKNOWN"
+        );
+        let unknown = r#"{"errors":[{"code":"UNKNOWN","message":"boom","detail":"disk full"}]}"#;
+        assert_eq!(map(500, unknown, Subject::Manifest).code(), "REGISTRY");
     }
 
     #[test]
