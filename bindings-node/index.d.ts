@@ -534,7 +534,7 @@ export interface ManifestHead {
   size?: number
 }
 
-/** What `Manifest.report()` returns; see docs/node.md. */
+/** What `Manifest.report()` returns. */
 export interface ManifestReport {
   /**
    * `schema1`, `schema1-signed`, `schema2`, `docker-list`,

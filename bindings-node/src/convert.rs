@@ -16,7 +16,7 @@ use tranship::LimitSettings;
 use crate::background::blocking;
 use crate::error::{to_js, Result};
 use crate::manifest::Manifest;
-use crate::report::ConversionReport;
+use crate::records::ConversionReport;
 
 /// How to convert: the source `config`, a `blobs` store folder, `diffIds`
 /// and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,

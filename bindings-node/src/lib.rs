@@ -17,4 +17,3 @@ pub mod progress;
 pub mod records;
 pub mod reference;
 pub mod registry;
-pub mod report;

@@ -9,7 +9,7 @@ use crate::convert::{
     Conversion, ConvertJob, ConvertOptions, NegotiateJob, NegotiateRequest, Served,
 };
 use crate::error::{to_js, Result};
-use crate::report::{IndexEntryReport, ManifestReport, Signer};
+use crate::records::{IndexEntryReport, ManifestReport, Signer};
 
 /// Caps that keep hostile input harmless; fields left out keep their
 /// defaults (4 MiB manifests and configs, 1000 layers, 1000 index

@@ -9,7 +9,7 @@ use tranship::convert::ConvertSettings;
 
 use crate::error::TranshipError;
 use crate::manifest::Manifest;
-use crate::report::ConversionReport;
+use crate::records::ConversionReport;
 
 /// How to convert: the source `config`, a `blobs` store folder, `diffIds`
 /// and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::convert::{Conversion, ConvertOptions, NegotiateRequest, Served};
 use crate::error::TranshipError;
-use crate::report::{IndexEntryReport, ManifestReport, Signer};
+use crate::records::{IndexEntryReport, ManifestReport, Signer};
 
 /// Caps that keep hostile input harmless; fields left out (null) keep
 /// their defaults (4 MiB manifests and configs, 1000 layers, 1000 index

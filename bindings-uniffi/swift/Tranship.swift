@@ -3473,7 +3473,7 @@ public func FfiConverterTypeManifestHead_lower(_ value: ManifestHead) -> RustBuf
 
 
 /**
- * What `Manifest.report()` returns; see docs/kotlin-swift.md.
+ * What `Manifest.report()` returns.
  */
 public struct ManifestReport: Equatable, Hashable {
     /**
@@ -5736,13 +5736,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_manifest_raw() != 20946) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_manifest_report() != 23211) {
+    if (uniffi_tranship_uniffi_checksum_method_manifest_report() != 21880) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_manifest_select_platform() != 62550) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() != 7482) {
+    if (uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() != 65402) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_progresslistener_on_event() != 38762) {
@@ -5757,10 +5757,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_registry_check() != 17479) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 15720) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 57682) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 2139) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 42344) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {
@@ -5775,22 +5775,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_registry_get_manifest() != 35002) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_head_manifest() != 14516) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_head_manifest() != 41832) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_manifest_digest() != 32304) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_push_blob() != 52036) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_push_blob() != 31209) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_push_blob_file() != 52944) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_push_blob_file() != 18566) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_put_manifest() != 53389) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_referrers() != 17368) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_referrers() != 19354) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_tags() != 57558) {

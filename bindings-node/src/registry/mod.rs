@@ -17,13 +17,12 @@ use tranship::copy::CopyRequest;
 use tranship::registry::{parse_address, registry_host, BlobSource, Client, ClientSettings};
 use tranship::{Digest, MediaType, Platform, Reference};
 
+pub use crate::records::{BlobSummary, CopySummary, Descriptor, ManifestHead, PushedBlob};
 pub use options::{
     CallOptions, CheckOptions, CopyOptions, GetManifestOptions, Login, PushBlobOptions,
     RegistryOptions, TransferOptions,
 };
-pub use results::{
-    BlobSummary, CopySummary, Descriptor, FetchedManifest, ManifestHead, PushedBlob,
-};
+pub use results::FetchedManifest;
 
 use crate::background::promise;
 use crate::error::{to_js, Result};

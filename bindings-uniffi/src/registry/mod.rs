@@ -11,10 +11,9 @@ use tranship::copy::{CopyRequest, CopySettings};
 use tranship::registry::{parse_address, registry_host, BlobSource, Client, ClientSettings};
 use tranship::{Digest, MediaType, Platform, Reference};
 
+pub use crate::records::{BlobSummary, CopySummary, Descriptor, ManifestHead, PushedBlob};
 pub use options::{Login, RegistryOptions};
-pub use results::{
-    BlobSummary, CopySummary, Descriptor, FetchedManifest, ManifestHead, PushedBlob,
-};
+pub use results::FetchedManifest;
 
 use crate::error::TranshipError;
 use crate::manifest::Manifest;

@@ -1026,13 +1026,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_raw() and 0xFFFF) != 20946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_report() and 0xFFFF) != 23211) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_report() and 0xFFFF) != 21880) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_select_platform() and 0xFFFF) != 62550) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() and 0xFFFF) != 7482) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_manifest_verify_signatures() and 0xFFFF) != 65402) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_progresslistener_on_event() and 0xFFFF) != 38762) {
@@ -1047,10 +1047,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_check() and 0xFFFF) != 17479) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 15720) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 57682) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 2139) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 42344) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
@@ -1065,22 +1065,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_get_manifest() and 0xFFFF) != 35002) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_head_manifest() and 0xFFFF) != 14516) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_head_manifest() and 0xFFFF) != 41832) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_manifest_digest() and 0xFFFF) != 32304) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_push_blob() and 0xFFFF) != 52036) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_push_blob() and 0xFFFF) != 31209) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_push_blob_file() and 0xFFFF) != 52944) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_push_blob_file() and 0xFFFF) != 18566) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_put_manifest() and 0xFFFF) != 53389) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_referrers() and 0xFFFF) != 17368) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_referrers() and 0xFFFF) != 19354) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_tags() and 0xFFFF) != 57558) {
@@ -4420,7 +4420,7 @@ public object FfiConverterTypeManifestHead: FfiConverterRustBuffer<ManifestHead>
 
 
 /**
- * What `Manifest.report()` returns; see docs/kotlin-swift.md.
+ * What `Manifest.report()` returns.
  */
 data class ManifestReport (
     /**
