@@ -334,6 +334,11 @@ export interface CopyOptions {
   stripMissing?: boolean
   /** Fail before writing anything if the copy would change a digest. */
   preserveDigests?: boolean
+  /**
+   * Bring the signatures, attestations and other artifacts that refer
+   * to the images copied (default true).
+   */
+  referrers?: boolean
   /** Called with each `ProgressEvent` of the blobs moved. */
   progress?: (event: ProgressEvent) => void
   /**
@@ -373,6 +378,13 @@ export interface CopySummary {
    * (`stripMissing`): the index was rewritten, its digest changed.
    */
   stripped: Array<string>
+  /**
+   * The signatures, attestations and other artifacts copied
+   * because they refer to an image copied.
+   */
+  referrers: Array<ReferrerSummary>
+  /** What the copy left behind, and why. */
+  warnings: Array<string>
   /** Every conversion, with old and new digests. */
   conversions: Array<ConversionReport>
   /** Every blob, once each. */
@@ -716,6 +728,21 @@ export interface Reference {
   endpoint: string
   /** Whether plain http may be used (loopback registries only). */
   plainHttp: boolean
+}
+
+/** An artifact a copy brought because it refers to an image copied. */
+export interface ReferrerSummary {
+  /** The image it refers to. */
+  subject: string
+  /** The referrer's own digest. */
+  digest: string
+  /** Its artifact type, when it declares one. */
+  artifactType?: string
+  /**
+   * The cosign tag it was found under (`sha256-<hex>.sig`, ...),
+   * or none when found by its subject.
+   */
+  tag?: string
 }
 
 /** How a `Registry` reaches registries; every field may be left out. */

@@ -100,6 +100,11 @@ macro_rules! result_records {
             /// Children dropped from the index because they were not copied
             /// (`stripMissing`): the index was rewritten, its digest changed.
             pub stripped: Vec<String>,
+            /// The signatures, attestations and other artifacts copied
+            /// because they refer to an image copied.
+            pub referrers: Vec<ReferrerSummary>,
+            /// What the copy left behind, and why.
+            pub warnings: Vec<String>,
             /// Every conversion, with old and new digests.
             pub conversions: Vec<ConversionReport>,
             /// Every blob, once each.
@@ -109,6 +114,20 @@ macro_rules! result_records {
             pub bytes_copied: $size,
             /// Manifests written, children first, the named one last.
             pub manifests: Vec<String>,
+        }
+
+        /// An artifact a copy brought because it refers to an image copied.
+        $(#[$record])*
+        pub struct ReferrerSummary {
+            /// The image it refers to.
+            pub subject: String,
+            /// The referrer's own digest.
+            pub digest: String,
+            /// Its artifact type, when it declares one.
+            pub artifact_type: Option<String>,
+            /// The cosign tag it was found under (`sha256-<hex>.sig`, ...),
+            /// or none when found by its subject.
+            pub tag: Option<String>,
         }
 
         /// One blob of a copy.
@@ -134,6 +153,17 @@ macro_rules! result_records {
                     platform_reason: s.platform_reason,
                     sparse: s.sparse.iter().map(ToString::to_string).collect(),
                     stripped: s.stripped.iter().map(ToString::to_string).collect(),
+                    referrers: s
+                        .referrers
+                        .into_iter()
+                        .map(|r| ReferrerSummary {
+                            subject: r.subject.to_string(),
+                            digest: r.digest.to_string(),
+                            artifact_type: r.artifact_type,
+                            tag: r.tag,
+                        })
+                        .collect(),
+                    warnings: s.warnings,
                     conversions: s.conversions.into_iter().map(Into::into).collect(),
                     blobs: s
                         .blobs

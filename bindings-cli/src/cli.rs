@@ -195,6 +195,10 @@ pub struct CopyArgs {
     /// Fail before writing anything if the copy would change a digest.
     #[arg(long)]
     pub preserve_digests: bool,
+    /// Leave behind the signatures, attestations and other artifacts that
+    /// refer to the images copied (brought by default).
+    #[arg(long)]
+    pub no_referrers: bool,
     /// Convert to this format: `v2s1`, `v2s2` or `oci` (digests change
     /// and are reported).
     #[arg(long, value_name = "FORMAT")]

@@ -176,6 +176,9 @@ fn copy_flags(case: &Case) -> Vec<String> {
             flags.push(flag.into());
         }
     }
+    if image_view::optional_flag(case, "referrers") == Some(false) {
+        flags.push("--no-referrers".into());
+    }
     flags
 }
 

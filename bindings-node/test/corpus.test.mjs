@@ -221,6 +221,7 @@ const ops = {
         format: input.format,
         stripMissing: input.strip_missing === true,
         preserveDigests: input.preserve_digests === true,
+        referrers: input.referrers,
       })
       return {
         destination_digest: s.destinationDigest,
@@ -229,6 +230,12 @@ const ops = {
         sparse: s.sparse,
         stripped: s.stripped,
         manifests: s.manifests,
+        referrers: s.referrers.map((r) => ({
+          subject: r.subject,
+          digest: r.digest,
+          artifact_type: orNull(r.artifactType),
+          tag: orNull(r.tag),
+        })),
       }
     } finally {
       rmSync(scratch, { recursive: true, force: true })

@@ -154,7 +154,7 @@ def negotiate(inp: dict[str, Any], case_dir: Path) -> Any:
     return served
 
 
-COPY_FIELDS = ("destination_digest", "media_type", "platforms", "sparse", "stripped", "manifests")
+COPY_FIELDS = ("destination_digest", "media_type", "platforms", "sparse", "stripped", "manifests", "referrers")
 
 
 def copy(inp: dict[str, Any], case_dir: Path) -> Any:
@@ -167,6 +167,7 @@ def copy(inp: dict[str, Any], case_dir: Path) -> Any:
             format=inp.get("format"),
             strip_missing=inp.get("strip_missing") is True,
             preserve_digests=inp.get("preserve_digests") is True,
+            referrers=inp.get("referrers"),
         )
     return {field: summary[field] for field in COPY_FIELDS}
 

@@ -1126,7 +1126,7 @@ public protocol RegistryProtocol: AnyObject, Sendable {
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, progress: ProgressListener?) async throws  -> CopySummary
+    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, referrers: Bool?, progress: ProgressListener?) async throws  -> CopySummary
     
     /**
      * Copies several images into one docker-archive, like `docker save
@@ -1134,7 +1134,7 @@ public protocol RegistryProtocol: AnyObject, Sendable {
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-    func copyAll(sources: [String], destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, progress: ProgressListener?) async throws  -> [CopySummary]
+    func copyAll(sources: [String], destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, referrers: Bool?, progress: ProgressListener?) async throws  -> [CopySummary]
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -1347,12 +1347,12 @@ open func check(address: String, full: Bool = false)async throws  -> CheckReport
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, progress: ProgressListener? = nil)async throws  -> CopySummary  {
+open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, referrers: Bool? = nil, progress: ProgressListener? = nil)async throws  -> CopySummary  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_tranship_uniffi_fn_method_registry_copy(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionTypeProgressListener.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionBool.lower(referrers),FfiConverterOptionTypeProgressListener.lower(progress)
                 )
             },
             pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
@@ -1369,12 +1369,12 @@ open func copy(source: String, destination: String, platforms: [String] = [], al
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-open func copyAll(sources: [String], destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, progress: ProgressListener? = nil)async throws  -> [CopySummary]  {
+open func copyAll(sources: [String], destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, referrers: Bool? = nil, progress: ProgressListener? = nil)async throws  -> [CopySummary]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_tranship_uniffi_fn_method_registry_copy_all(
-                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(sources),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionTypeProgressListener.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(sources),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionBool.lower(referrers),FfiConverterOptionTypeProgressListener.lower(progress)
                 )
             },
             pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
@@ -2521,6 +2521,15 @@ public struct CopySummary: Equatable, Hashable {
      */
     public var stripped: [String]
     /**
+     * The signatures, attestations and other artifacts copied
+     * because they refer to an image copied.
+     */
+    public var referrers: [ReferrerSummary]
+    /**
+     * What the copy left behind, and why.
+     */
+    public var warnings: [String]
+    /**
      * Every conversion, with old and new digests.
      */
     public var conversions: [ConversionReport]
@@ -2573,6 +2582,13 @@ public struct CopySummary: Equatable, Hashable {
          * (`stripMissing`): the index was rewritten, its digest changed.
          */stripped: [String], 
         /**
+         * The signatures, attestations and other artifacts copied
+         * because they refer to an image copied.
+         */referrers: [ReferrerSummary], 
+        /**
+         * What the copy left behind, and why.
+         */warnings: [String], 
+        /**
          * Every conversion, with old and new digests.
          */conversions: [ConversionReport], 
         /**
@@ -2594,6 +2610,8 @@ public struct CopySummary: Equatable, Hashable {
         self.platformReason = platformReason
         self.sparse = sparse
         self.stripped = stripped
+        self.referrers = referrers
+        self.warnings = warnings
         self.conversions = conversions
         self.blobs = blobs
         self.bytesCopied = bytesCopied
@@ -2625,6 +2643,8 @@ public struct FfiConverterTypeCopySummary: FfiConverterRustBuffer {
                 platformReason: FfiConverterString.read(from: &buf), 
                 sparse: FfiConverterSequenceString.read(from: &buf), 
                 stripped: FfiConverterSequenceString.read(from: &buf), 
+                referrers: FfiConverterSequenceTypeReferrerSummary.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf), 
                 conversions: FfiConverterSequenceTypeConversionReport.read(from: &buf), 
                 blobs: FfiConverterSequenceTypeBlobSummary.read(from: &buf), 
                 bytesCopied: FfiConverterUInt64.read(from: &buf), 
@@ -2642,6 +2662,8 @@ public struct FfiConverterTypeCopySummary: FfiConverterRustBuffer {
         FfiConverterString.write(value.platformReason, into: &buf)
         FfiConverterSequenceString.write(value.sparse, into: &buf)
         FfiConverterSequenceString.write(value.stripped, into: &buf)
+        FfiConverterSequenceTypeReferrerSummary.write(value.referrers, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
         FfiConverterSequenceTypeConversionReport.write(value.conversions, into: &buf)
         FfiConverterSequenceTypeBlobSummary.write(value.blobs, into: &buf)
         FfiConverterUInt64.write(value.bytesCopied, into: &buf)
@@ -4291,6 +4313,97 @@ public func FfiConverterTypeReference_lower(_ value: Reference) -> RustBuffer {
 
 
 /**
+ * An artifact a copy brought because it refers to an image copied.
+ */
+public struct ReferrerSummary: Equatable, Hashable {
+    /**
+     * The image it refers to.
+     */
+    public var subject: String
+    /**
+     * The referrer's own digest.
+     */
+    public var digest: String
+    /**
+     * Its artifact type, when it declares one.
+     */
+    public var artifactType: String?
+    /**
+     * The cosign tag it was found under (`sha256-<hex>.sig`, ...),
+     * or none when found by its subject.
+     */
+    public var tag: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The image it refers to.
+         */subject: String, 
+        /**
+         * The referrer's own digest.
+         */digest: String, 
+        /**
+         * Its artifact type, when it declares one.
+         */artifactType: String?, 
+        /**
+         * The cosign tag it was found under (`sha256-<hex>.sig`, ...),
+         * or none when found by its subject.
+         */tag: String?) {
+        self.subject = subject
+        self.digest = digest
+        self.artifactType = artifactType
+        self.tag = tag
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReferrerSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReferrerSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReferrerSummary {
+        return
+            try ReferrerSummary(
+                subject: FfiConverterString.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                artifactType: FfiConverterOptionString.read(from: &buf), 
+                tag: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReferrerSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterOptionString.write(value.artifactType, into: &buf)
+        FfiConverterOptionString.write(value.tag, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReferrerSummary_lift(_ buf: RustBuffer) throws -> ReferrerSummary {
+    return try FfiConverterTypeReferrerSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReferrerSummary_lower(_ value: ReferrerSummary) -> RustBuffer {
+    return FfiConverterTypeReferrerSummary.lower(value)
+}
+
+
+/**
  * How a `Registry` reaches registries; every field has a default.
  */
 public struct RegistryOptions: Equatable, Hashable {
@@ -4934,6 +5047,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -5424,6 +5561,31 @@ fileprivate struct FfiConverterSequenceTypeIndexEntryReport: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeReferrerSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [ReferrerSummary]
+
+    public static func write(_ value: [ReferrerSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReferrerSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReferrerSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReferrerSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReferrerSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSignatureReport: FfiConverterRustBuffer {
     typealias SwiftType = [SignatureReport]
 
@@ -5757,10 +5919,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_registry_check() != 17479) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 57682) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 44073) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 42344) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 28235) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {

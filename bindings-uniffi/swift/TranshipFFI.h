@@ -361,12 +361,12 @@ uint64_t uniffi_tranship_uniffi_fn_method_registry_check(uint64_t ptr, RustBuffe
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
-uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer progress
+uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer referrers, RustBuffer progress
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY_ALL
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY_ALL
-uint64_t uniffi_tranship_uniffi_fn_method_registry_copy_all(uint64_t ptr, RustBuffer sources, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer progress
+uint64_t uniffi_tranship_uniffi_fn_method_registry_copy_all(uint64_t ptr, RustBuffer sources, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer referrers, RustBuffer progress
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_DELETE_MANIFEST

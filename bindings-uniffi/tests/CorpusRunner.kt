@@ -243,6 +243,7 @@ val ops: Map<String, Op> = mapOf(
                         format = input.str("format"),
                         stripMissing = input.optBoolean("strip_missing", false),
                         preserveDigests = input.optBoolean("preserve_digests", false),
+                        referrers = if (input.has("referrers")) input.getBoolean("referrers") else null,
                     )
                 }
             }
@@ -253,6 +254,9 @@ val ops: Map<String, Op> = mapOf(
                 "sparse" to s.sparse,
                 "stripped" to s.stripped,
                 "manifests" to s.manifests,
+                "referrers" to s.referrers.map {
+                    mapOf("subject" to it.subject, "digest" to it.digest, "artifact_type" to it.artifactType, "tag" to it.tag)
+                },
             )
         } finally {
             scratch.deleteRecursively()

@@ -230,6 +230,7 @@ fn copy_case(case: &Case) -> Result<Value, Error> {
         format: case.str("format").map(String::from),
         strip_missing: image_view::flag(case, "strip_missing"),
         preserve_digests: image_view::flag(case, "preserve_digests"),
+        referrers: image_view::optional_flag(case, "referrers"),
         ..CopySettings::default()
     };
     let request =

@@ -16,6 +16,7 @@ pub const COPY_FIELDS: &[&str] = &[
     "sparse",
     "stripped",
     "manifests",
+    "referrers",
 ];
 
 /// The source address of a `copy` case: `oci:<source>:<name>`.
@@ -76,6 +77,11 @@ pub fn strings(case: &Case, key: &str) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// An optional boolean of the input.
+pub fn optional_flag(case: &Case, key: &str) -> Option<bool> {
+    case.input.get(key).and_then(Value::as_bool)
 }
 
 /// A boolean flag of the input (false when absent).

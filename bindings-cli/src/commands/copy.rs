@@ -33,6 +33,7 @@ pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
         unsigned: args.signing.unsigned,
         strip_missing: args.strip_missing,
         preserve_digests: args.preserve_digests,
+        referrers: args.no_referrers.then_some(false),
     };
     let mut request = CopyRequest::for_sources(&args.sources, &args.destination, &settings)?;
     let registries: Vec<&str> = request
@@ -63,8 +64,13 @@ pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
         eprintln!("error[INTERRUPTED]: the copy was stopped; nothing was named at the destination");
         std::process::exit(INTERRUPTED);
     };
-    if !args.quiet || out.json {
-        for summary in &summaries {
+    for summary in &summaries {
+        if !out.json {
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
+        }
+        if !args.quiet || out.json {
             out.emit("copy", summary, || text(summary));
         }
     }
@@ -164,7 +170,29 @@ fn text(s: &CopySummary) -> String {
             count("mounted")
         ),
     ));
+    if !s.referrers.is_empty() {
+        let tags = s.referrers.iter().filter(|r| r.tag.is_some()).count();
+        lines.push((
+            "Referrers",
+            format!(
+                "{} copied ({} by subject, {tags} by cosign tag)",
+                s.referrers.len(),
+                s.referrers.len() - tags
+            ),
+        ));
+    }
     let mut text = rows(&lines);
+    for r in &s.referrers {
+        let what = r.artifact_type.as_deref().unwrap_or("no artifact type");
+        let found = r
+            .tag
+            .as_deref()
+            .map_or(String::new(), |t| format!(", tag {t}"));
+        text.push_str(&format!(
+            "  {} ({what}{found}) -> {}\n",
+            r.digest, r.subject
+        ));
+    }
     for c in &s.conversions {
         text.push_str(&format!(
             "Converted {} -> {}: {} -> {}\n",

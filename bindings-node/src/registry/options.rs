@@ -149,6 +149,9 @@ pub struct CopyOptions {
     pub strip_missing: Option<bool>,
     /// Fail before writing anything if the copy would change a digest.
     pub preserve_digests: Option<bool>,
+    /// Bring the signatures, attestations and other artifacts that refer
+    /// to the images copied (default true).
+    pub referrers: Option<bool>,
     /// Called with each `ProgressEvent` of the blobs moved.
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub progress: Option<ProgressCallback>,
@@ -195,6 +198,7 @@ impl CopyOptions {
             unsigned: self.unsigned.unwrap_or_default(),
             strip_missing: self.strip_missing.unwrap_or_default(),
             preserve_digests: self.preserve_digests.unwrap_or_default(),
+            referrers: self.referrers,
         };
         (settings, Sink::new(self.progress), self.signal)
     }

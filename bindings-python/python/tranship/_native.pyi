@@ -421,6 +421,7 @@ class Registry:
         unsigned: bool = False,
         strip_missing: bool = False,
         preserve_digests: bool = False,
+        referrers: bool | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]:
         """Copies an image between addresses; returns the summary as a dict."""
@@ -442,6 +443,7 @@ class Registry:
         unsigned: bool = False,
         strip_missing: bool = False,
         preserve_digests: bool = False,
+        referrers: bool | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> list[dict[str, Any]]:
         """Copies several images into one docker-archive; a summary dict each."""
@@ -513,6 +515,7 @@ class AsyncRegistry:
         unsigned: bool = False,
         strip_missing: bool = False,
         preserve_digests: bool = False,
+        referrers: bool | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> asyncio.Future[dict[str, Any]]: ...
     def check(self, address: str, *, full: bool = False) -> asyncio.Future[dict[str, Any]]: ...
@@ -530,5 +533,6 @@ class AsyncRegistry:
         unsigned: bool = False,
         strip_missing: bool = False,
         preserve_digests: bool = False,
+        referrers: bool | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> asyncio.Future[list[dict[str, Any]]]: ...

@@ -73,6 +73,7 @@ class Registry:
         unsigned: bool = False,
         strip_missing: bool = False,
         preserve_digests: bool = False,
+        referrers: bool | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]: ...
     async def check(self, address: str, *, full: bool = False) -> dict[str, Any]: ...
@@ -90,5 +91,6 @@ class Registry:
         unsigned: bool = False,
         strip_missing: bool = False,
         preserve_digests: bool = False,
+        referrers: bool | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> list[dict[str, Any]]: ...

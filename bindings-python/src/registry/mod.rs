@@ -226,7 +226,7 @@ macro_rules! registry_methods {
             /// `format` asks or the destination cannot hold the source's;
             /// returns the summary as a dict. Nothing is named at the
             /// destination unless the whole copy succeeds.
-            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, progress=None))]
+            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, referrers=None, progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn copy(
                 &self,
@@ -243,6 +243,7 @@ macro_rules! registry_methods {
                 unsigned: bool,
                 strip_missing: bool,
                 preserve_digests: bool,
+                referrers: Option<bool>,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let settings = CopySettings {
@@ -256,6 +257,7 @@ macro_rules! registry_methods {
                     unsigned,
                     strip_missing,
                     preserve_digests,
+                    referrers,
                 };
                 let call = operations::copy(&self.0, source, destination, &settings, progress)?;
                 $run(py, call)
@@ -277,7 +279,7 @@ macro_rules! registry_methods {
             /// blobs stored once, the archive renamed into place only
             /// when every image is in it. Takes `copy`'s options;
             /// returns a summary dict per image, in order.
-            #[pyo3(signature = (sources, destination, *, platforms=None, all=false, format=None, jobs=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, progress=None))]
+            #[pyo3(signature = (sources, destination, *, platforms=None, all=false, format=None, jobs=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, referrers=None, progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn copy_all(
                 &self,
@@ -293,6 +295,7 @@ macro_rules! registry_methods {
                 unsigned: bool,
                 strip_missing: bool,
                 preserve_digests: bool,
+                referrers: Option<bool>,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let settings = CopySettings {
@@ -306,6 +309,7 @@ macro_rules! registry_methods {
                     unsigned,
                     strip_missing,
                     preserve_digests,
+                    referrers,
                 };
                 let call = operations::copy_all(&self.0, sources, destination, &settings, progress)?;
                 $run(py, call)

@@ -247,6 +247,7 @@ impl Registry {
         unsigned = false,
         strip_missing = false,
         preserve_digests = false,
+        referrers = None,
         progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -264,6 +265,7 @@ impl Registry {
         unsigned: bool,
         strip_missing: bool,
         preserve_digests: bool,
+        referrers: Option<bool>,
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<CopySummary, TranshipError> {
         let settings = CopySettings {
@@ -277,6 +279,7 @@ impl Registry {
             unsigned,
             strip_missing,
             preserve_digests,
+            referrers,
         };
         let mut request = CopyRequest::from_settings(&source, &destination, &settings)?;
         request.options.progress = sink(progress);
@@ -311,6 +314,7 @@ impl Registry {
         unsigned = false,
         strip_missing = false,
         preserve_digests = false,
+        referrers = None,
         progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -327,6 +331,7 @@ impl Registry {
         unsigned: bool,
         strip_missing: bool,
         preserve_digests: bool,
+        referrers: Option<bool>,
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Vec<CopySummary>, TranshipError> {
         let settings = CopySettings {
@@ -340,6 +345,7 @@ impl Registry {
             unsigned,
             strip_missing,
             preserve_digests,
+            referrers,
         };
         let mut request = CopyRequest::for_sources(&sources, &destination, &settings)?;
         request.options.progress = sink(progress);

@@ -10,11 +10,12 @@ mod blobs;
 mod open;
 mod options;
 mod plan;
+mod referrers;
 mod summary;
 
 pub use open::{copy, copy_all, CopyRequest, CopySettings};
 pub use options::{CopyOptions, DEFAULT_JOBS};
-pub use summary::{BlobSummary, CopySummary};
+pub use summary::{BlobSummary, CopySummary, ReferrerSummary};
 
 use crate::convert::{convert, ConvertOptions, Target};
 use crate::digest::Digest;
@@ -54,6 +55,9 @@ pub async fn copy_image(
         moved: Vec::new(),
         conversions: Vec::new(),
         manifests: Vec::new(),
+        written: Vec::new(),
+        brought: Vec::new(),
+        warnings: Vec::new(),
     };
     if options.preserve_digests {
         run.refuse_changes(&root, &plan, &chosen)?;
@@ -72,6 +76,10 @@ pub async fn copy_image(
             }
         }
     };
+    if options.referrers {
+        let written = std::mem::take(&mut run.written);
+        run.referrers(&written).await?;
+    }
     let destination_digest = match destination.commit(&written).await {
         Ok(digest) => digest,
         Err(e) if !sparse.is_empty() && refuses_children(&e) => {
@@ -100,6 +108,8 @@ pub async fn copy_image(
         platform_reason,
         sparse,
         stripped,
+        referrers: run.brought,
+        warnings: run.warnings,
         conversions: run.conversions,
         bytes_copied: run
             .moved
@@ -194,6 +204,12 @@ struct Run<'a> {
     moved: Vec<Moved>,
     conversions: Vec<crate::convert::ConversionReport>,
     manifests: Vec<Digest>,
+    /// Every manifest written: its source digest and the digest written.
+    written: Vec<(Digest, Digest)>,
+    /// The referrers copied.
+    brought: Vec<ReferrerSummary>,
+    /// What was left behind, and why.
+    warnings: Vec<String>,
 }
 
 impl Run<'_> {
@@ -247,6 +263,7 @@ impl Run<'_> {
         .await?;
         let Some(target) = target else {
             self.moved.extend(moved);
+            self.written.push((manifest.digest(), manifest.digest()));
             return Ok(manifest);
         };
         let mut opts = ConvertOptions::new(target).with_signing(self.options.signing.clone());
@@ -292,6 +309,8 @@ impl Run<'_> {
         }
         self.moved.extend(moved);
         self.conversions.push(conversion.report);
+        self.written
+            .push((manifest.digest(), conversion.manifest.digest()));
         Ok(conversion.manifest)
     }
 
@@ -374,6 +393,7 @@ impl Run<'_> {
             .as_ref()
             .is_some_and(|c| c.report.result_digest != c.report.source_digest);
         if replaced.is_empty() && !strip && !converted {
+            self.written.push((root.digest(), root.digest()));
             return Ok(root.clone());
         }
         let base = conversion.as_ref().map_or(root, |c| &c.manifest);
@@ -405,6 +425,7 @@ impl Run<'_> {
             report.result_digest = rewritten.digest();
             self.conversions.push(report);
         }
+        self.written.push((root.digest(), rewritten.digest()));
         Ok(rewritten)
     }
 }

@@ -104,6 +104,7 @@ impl CopyRequest {
         o.legacy = settings.legacy;
         o.strip_missing = settings.strip_missing;
         o.preserve_digests = settings.preserve_digests;
+        o.referrers = settings.referrers.unwrap_or(true);
         if o.format == Some(crate::convert::Target::Schema1) {
             o.signing = Signing::choose(
                 settings.signing_key.clone().map(KeySource::File).as_ref(),
@@ -270,6 +271,8 @@ pub struct CopySettings {
     pub strip_missing: bool,
     /// Fail before writing when a digest would change.
     pub preserve_digests: bool,
+    /// Bring the artifacts that refer to what is copied (default: yes).
+    pub referrers: Option<bool>,
 }
 
 /// Copies the image `request.source` names to `request.destination`;

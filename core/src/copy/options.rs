@@ -11,7 +11,8 @@ use crate::progress::Progress;
 pub const DEFAULT_JOBS: usize = 4;
 
 /// The choices of one copy; `CopyOptions::default()` copies what the
-/// destination can hold, keeps every digest, and moves four blobs at once.
+/// destination can hold with the artifacts that refer to it, keeps every
+/// digest, and moves four blobs at once.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CopyOptions {
@@ -43,6 +44,10 @@ pub struct CopyOptions {
     /// Fail before writing anything when the copy would change a digest
     /// (a conversion, a rewritten index).
     pub preserve_digests: bool,
+    /// Bring the artifacts that refer to each image copied (signatures,
+    /// attestations, SBOMs: the referrers API, its tag schema and cosign's
+    /// tags), as they are.
+    pub referrers: bool,
     /// Size caps for what is read.
     pub limits: Limits,
     /// Receives blob progress events.
@@ -61,6 +66,7 @@ impl Default for CopyOptions {
             legacy: false,
             strip_missing: false,
             preserve_digests: false,
+            referrers: true,
             limits: Limits::default(),
             progress: None,
         }
@@ -78,6 +84,7 @@ impl std::fmt::Debug for CopyOptions {
             .field("legacy", &self.legacy)
             .field("strip_missing", &self.strip_missing)
             .field("preserve_digests", &self.preserve_digests)
+            .field("referrers", &self.referrers)
             .finish_non_exhaustive()
     }
 }

@@ -32,6 +32,12 @@ pub struct CopySummary {
     /// Children dropped from the index because they were not copied
     /// (strip-missing): the index was rewritten and its digest changed.
     pub stripped: Vec<Digest>,
+    /// The signatures, attestations and other artifacts copied because
+    /// they refer to an image copied.
+    pub referrers: Vec<ReferrerSummary>,
+    /// What the copy left behind, and why (referrers of a converted
+    /// image, a destination that cannot hold referrers).
+    pub warnings: Vec<String>,
     /// Every conversion, with old and new digests.
     pub conversions: Vec<ConversionReport>,
     /// Every blob, once each.
@@ -52,4 +58,18 @@ pub struct BlobSummary {
     pub size: u64,
     /// `existed`, `mounted` or `copied`.
     pub outcome: &'static str,
+}
+
+/// An artifact copied because it refers to an image copied.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferrerSummary {
+    /// The image it refers to.
+    pub subject: Digest,
+    /// The referrer's own digest.
+    pub digest: Digest,
+    /// Its artifact type, when it declares one.
+    pub artifact_type: Option<String>,
+    /// The cosign tag it was found under (`sha256-<hex>.sig`, ...), or
+    /// none when found by its subject.
+    pub tag: Option<String>,
 }

@@ -23,8 +23,10 @@ use crate::manifest::{Manifest, ManifestKind};
 use crate::media_type::MediaType;
 
 mod growing;
+pub mod referrers;
 
 pub use growing::{GrowingWriter, Growth};
+pub use referrers::Referrer;
 
 /// A boxed, sendable future, as the traits' methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -246,6 +248,14 @@ pub trait ImageSource: Send + Sync {
         path: &'a Path,
         growth: &'a Growth,
     ) -> BoxFuture<'a, Result<u64>>;
+
+    /// The manifests that refer to `subject` (see [`referrers`]): by the
+    /// referrers API or tag schema, then cosign's tags. None by default
+    /// (archives keep none).
+    fn referrers<'a>(&'a self, subject: &'a Digest) -> BoxFuture<'a, Result<Vec<Referrer>>> {
+        let _ = subject;
+        Box::pin(async { Ok(Vec::new()) })
+    }
 }
 
 /// Somewhere images are written to.
@@ -302,6 +312,33 @@ pub trait ImageDestination: Send + Sync {
     /// entry, an archive renamed into place): the copy becomes visible.
     /// Returns the digest under which the destination holds it.
     fn commit<'a>(&'a self, root: &'a Manifest) -> BoxFuture<'a, Result<Digest>>;
+
+    /// Whether [`put_referrer`](Self::put_referrer) keeps referrers
+    /// (registries and layouts do; archives do not).
+    fn holds_referrers(&self) -> bool {
+        false
+    }
+
+    /// Stores `manifest`, a referrer of `subject` whose blobs are there
+    /// already, where readers look for it: by its subject (a registry
+    /// without the referrers API, and a layout, list it in the index
+    /// tagged `<alg>-<hex>`) or under its cosign tag. Visible with the
+    /// image, at [`commit`](Self::commit), where the place can hold both
+    /// back.
+    fn put_referrer<'a>(
+        &'a self,
+        subject: &'a Digest,
+        referrer: &'a Referrer,
+        manifest: &'a Manifest,
+    ) -> BoxFuture<'a, Result<()>> {
+        let _ = (subject, referrer, manifest);
+        Box::pin(async move {
+            Err(crate::Error::Conversion(format!(
+                "{} cannot hold referrers",
+                self.describe()
+            )))
+        })
+    }
 }
 
 /// Copies a local range into `out` while hashing it; fails with

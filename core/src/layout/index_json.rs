@@ -70,7 +70,8 @@ impl IndexJson {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// The entry named `name`, or with no name the only entry. Fails with
+    /// The entry named `name`, or with no name the only entry (entries
+    /// under a referrers tag, `<alg>-<hex>[.sig|.att|.sbom]`, aside). Fails with
     /// `MANIFEST_UNKNOWN` listing what the layout holds.
     pub fn select(&self, name: Option<&str>, describe: &str) -> Result<&Descriptor> {
         let found: Vec<&Descriptor> = match name {
@@ -79,7 +80,16 @@ impl IndexJson {
                 .iter()
                 .filter(|d| d.annotations.get(REF_NAME).map(String::as_str) == Some(name))
                 .collect(),
-            None => self.manifests.iter().collect(),
+            // Referrers' entries name no image.
+            None => self
+                .manifests
+                .iter()
+                .filter(|d| {
+                    !d.annotations
+                        .get(REF_NAME)
+                        .is_some_and(|n| crate::image::referrers::is_referrer_tag(n))
+                })
+                .collect(),
         };
         match found.as_slice() {
             [one] => Ok(one),
@@ -98,6 +108,14 @@ impl IndexJson {
             }),
             _ => Ok(found[found.len() - 1]),
         }
+    }
+
+    /// The entry named `name`, if any.
+    pub fn named(&self, name: &str) -> Option<&Descriptor> {
+        self.manifests
+            .iter()
+            .rev()
+            .find(|d| d.annotations.get(REF_NAME).map(String::as_str) == Some(name))
     }
 
     /// Adds `entry`, first removing the entries it replaces: those with

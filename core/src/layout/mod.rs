@@ -9,6 +9,11 @@
 //!   names (each written under a temporary name and renamed), then
 //!   `index.json` is replaced atomically, last, so a reader sees the old
 //!   layout or the new one, never a half-written image.
+//!
+//! Referrers are kept as registries without the referrers API keep them:
+//! an index named `<alg>-<hex>` lists a subject's referrers, and cosign's
+//! tags (`<alg>-<hex>.sig`, `.att`, `.sbom`) are entry names. Such
+//! entries name no image: an address without a name passes over them.
 
 mod files;
 mod index_json;
@@ -23,7 +28,8 @@ use std::path::Path;
 use crate::descriptor::Descriptor;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::image::{BlobFile, BlobRef, BoxFuture, Growth, ImageSource};
+use crate::image::referrers::{cosign_tags, schema_tag};
+use crate::image::{BlobFile, BlobRef, BoxFuture, Growth, ImageSource, Referrer};
 use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
@@ -135,6 +141,41 @@ impl ImageSource for LayoutSource {
             Err(Error::BlobUnknown {
                 message: format!("{} has no blob {}", self.describe, blob.digest),
             })
+        })
+    }
+
+    fn referrers<'a>(&'a self, subject: &'a Digest) -> BoxFuture<'a, Result<Vec<Referrer>>> {
+        Box::pin(async move {
+            let index = IndexJson::parse(
+                &self
+                    .files
+                    .read("index.json", self.limits.max_manifest_bytes)?,
+            )?;
+            let mut found = Vec::new();
+            if let Some(entry) = index.named(&schema_tag(subject)) {
+                let listed = self.read_manifest(&entry.digest, Some(entry.media_type.as_str()))?;
+                for descriptor in listed
+                    .as_index()
+                    .map(|i| i.manifests.clone())
+                    .unwrap_or_default()
+                {
+                    found.push(Referrer {
+                        descriptor,
+                        tag: None,
+                    });
+                }
+            }
+            for tag in cosign_tags(subject) {
+                if let Some(entry) = index.named(&tag) {
+                    let mut descriptor = entry.clone();
+                    descriptor.annotations.clear();
+                    found.push(Referrer {
+                        descriptor,
+                        tag: Some(tag),
+                    });
+                }
+            }
+            Ok(found)
         })
     }
 }

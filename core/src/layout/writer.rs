@@ -1,14 +1,17 @@
 //! Writing one image into an OCI layout.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::{IndexJson, OCI_LAYOUT, REF_NAME};
 use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::fs::{write_atomically, AtomicFile};
+use crate::image::referrers::{merged_index, schema_tag};
 use crate::image::{
-    blocking, copy_verified, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination,
+    blocking, copy_verified, BlobFile, BlobOutcome, BlobRef, BoxFuture, ImageDestination, Referrer,
 };
+use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 
@@ -19,6 +22,8 @@ pub struct LayoutDestination {
     dir: PathBuf,
     name: Option<String>,
     describe: String,
+    /// Referrers stored, each with its subject, named at commit.
+    referrers: Mutex<Vec<(Digest, Referrer)>>,
 }
 
 impl LayoutDestination {
@@ -49,7 +54,55 @@ impl LayoutDestination {
             dir: dir.to_path_buf(),
             name,
             describe,
+            referrers: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Names the referrers stored in `index`: cosign's under their tags,
+    /// the others listed in their subject's `<alg>-<hex>` index (merged
+    /// with the one the layout holds).
+    fn name_referrers(&self, index: &mut IndexJson) -> Result<()> {
+        let referrers =
+            std::mem::take(&mut *self.referrers.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut listed: Vec<(Digest, Vec<crate::descriptor::Descriptor>)> = Vec::new();
+        for (subject, referrer) in referrers {
+            match &referrer.tag {
+                Some(tag) => {
+                    let mut entry = referrer.descriptor.clone();
+                    entry.annotations = [(REF_NAME.to_string(), tag.clone())].into();
+                    index.put(entry);
+                }
+                None => match listed.iter_mut().find(|(s, _)| s == &subject) {
+                    Some((_, list)) => list.push(referrer.descriptor),
+                    None => listed.push((subject, vec![referrer.descriptor])),
+                },
+            }
+        }
+        for (subject, added) in listed {
+            let tag = schema_tag(&subject);
+            let existing = match index.named(&tag) {
+                Some(entry) => {
+                    let bytes = std::fs::read(self.blob_path(&entry.digest))
+                        .map_err(|e| Error::io(format!("reading the referrers index {tag}"), e))?;
+                    Some(Manifest::parse(
+                        &bytes,
+                        Some(entry.media_type.as_str()),
+                        &Limits::default(),
+                    )?)
+                }
+                None => None,
+            };
+            if let Some(merged) = merged_index(existing.as_ref(), &added, &Limits::default())? {
+                let digest = merged.digest();
+                self.write_blob(&digest, merged.raw())?;
+                index.put(IndexJson::entry_for(
+                    &merged,
+                    &digest,
+                    [(REF_NAME.to_string(), tag)],
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn blob_path(&self, digest: &Digest) -> PathBuf {
@@ -169,8 +222,29 @@ impl ImageDestination for LayoutDestination {
             };
             let name = self.name.iter().map(|n| (REF_NAME.to_string(), n.clone()));
             index.put(IndexJson::entry_for(root, &digest, name));
+            self.name_referrers(&mut index)?;
             write_atomically(&index_path, &index.to_bytes())?;
             Ok(digest)
+        })
+    }
+
+    fn holds_referrers(&self) -> bool {
+        true
+    }
+
+    fn put_referrer<'a>(
+        &'a self,
+        subject: &'a Digest,
+        referrer: &'a Referrer,
+        manifest: &'a Manifest,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            self.write_blob(&manifest.digest(), manifest.raw())?;
+            self.referrers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((subject.clone(), referrer.clone()));
+            Ok(())
         })
     }
 }

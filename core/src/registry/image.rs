@@ -6,9 +6,11 @@ use super::upload::BlobSource;
 use super::Client;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
+use crate::image::referrers::{cosign_tags, merged_index, schema_tag};
 use crate::image::{
-    BlobFile, BlobOutcome, BlobRef, BoxFuture, Growth, ImageDestination, ImageSource,
+    BlobFile, BlobOutcome, BlobRef, BoxFuture, Growth, ImageDestination, ImageSource, Referrer,
 };
+use crate::limits::Limits;
 use crate::manifest::Manifest;
 use crate::media_type::MediaType;
 use crate::reference::Reference;
@@ -66,6 +68,40 @@ impl ImageSource for RegistrySource {
             self.client
                 .get_blob_to_staging(&self.reference, &blob.digest, blob.size, path, growth)
                 .await
+        })
+    }
+
+    fn referrers<'a>(&'a self, subject: &'a Digest) -> BoxFuture<'a, Result<Vec<Referrer>>> {
+        Box::pin(async move {
+            let mut found: Vec<Referrer> = self
+                .client
+                .referrers(&self.reference, subject, None)
+                .await?
+                .into_iter()
+                .map(|descriptor| Referrer {
+                    descriptor,
+                    tag: None,
+                })
+                .collect();
+            for tag in cosign_tags(subject) {
+                match self
+                    .client
+                    .get_manifest(&self.reference.with_tag(&tag), &[])
+                    .await
+                {
+                    Ok(got) => found.push(Referrer {
+                        descriptor: crate::layout::IndexJson::entry_for(
+                            &got.manifest,
+                            &got.digest,
+                            [],
+                        ),
+                        tag: Some(tag),
+                    }),
+                    Err(Error::ManifestUnknown { .. } | Error::NameUnknown { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(found)
         })
     }
 }
@@ -180,6 +216,53 @@ impl ImageDestination for RegistryDestination {
 
     fn commit<'a>(&'a self, root: &'a Manifest) -> BoxFuture<'a, Result<Digest>> {
         Box::pin(async move { self.client.put_manifest(&self.reference, root).await })
+    }
+
+    fn holds_referrers(&self) -> bool {
+        true
+    }
+
+    fn put_referrer<'a>(
+        &'a self,
+        subject: &'a Digest,
+        referrer: &'a Referrer,
+        manifest: &'a Manifest,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let by_digest = self.reference.by_digest(manifest.digest());
+            self.client.put_manifest(&by_digest, manifest).await?;
+            if let Some(tag) = &referrer.tag {
+                let tagged = self.reference.with_tag(tag);
+                return self
+                    .client
+                    .put_manifest(&tagged, manifest)
+                    .await
+                    .map(|_| ());
+            }
+            let listed = self
+                .client
+                .referrers_api(&self.reference, subject, None)
+                .await?;
+            if listed.is_some() {
+                // The registry lists it by its subject.
+                return Ok(());
+            }
+            let tagged = self.reference.with_tag(&schema_tag(subject));
+            let existing = match self
+                .client
+                .get_manifest(&tagged, &[MediaType::OciIndex])
+                .await
+            {
+                Ok(got) => Some(got.manifest),
+                Err(Error::ManifestUnknown { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            let descriptor = std::slice::from_ref(&referrer.descriptor);
+            if let Some(index) = merged_index(existing.as_ref(), descriptor, &Limits::default())? {
+                self.client.put_manifest(&tagged, &index).await?;
+            }
+            Ok(())
+        })
     }
 }
 

@@ -104,6 +104,28 @@ impl Client {
         subject: &Digest,
         artifact_type: Option<&str>,
     ) -> Result<Vec<Descriptor>> {
+        let manifests = match self
+            .referrers_api(reference, subject, artifact_type)
+            .await?
+        {
+            Some(listed) => listed,
+            None => self.referrers_by_tag(reference, subject).await?,
+        };
+        Ok(manifests
+            .into_iter()
+            .filter(|d| artifact_type.is_none_or(|t| d.artifact_type.as_deref() == Some(t)))
+            .collect())
+    }
+
+    /// What the referrers API lists for `subject` (filtered by the
+    /// registry when `artifact_type` is given); `None` when the registry
+    /// has no such API (it answers `404`).
+    pub async fn referrers_api(
+        &self,
+        reference: &Reference,
+        subject: &Digest,
+        artifact_type: Option<&str>,
+    ) -> Result<Option<Vec<Descriptor>>> {
         let endpoint = self.origin(reference);
         let mut url = endpoint.url(&format!("referrers/{subject}"))?;
         if let Some(kind) = artifact_type {
@@ -112,18 +134,16 @@ impl Client {
         let call = Call::new(Method::GET, url, &endpoint, &["pull"])
             .header(ACCEPT, MediaType::OciIndex.as_str())?;
         let answer = self.send(&call).await?;
-        let manifests = match answer.status() {
+        match answer.status() {
             StatusCode::OK => {
                 let body = answer.bytes(MAX_PAGE_BYTES, "referrers index").await?;
-                parse_json::<IndexBody>(&body, "referrers index")?.manifests
+                Ok(Some(
+                    parse_json::<IndexBody>(&body, "referrers index")?.manifests,
+                ))
             }
-            StatusCode::NOT_FOUND => self.referrers_by_tag(reference, subject).await?,
-            _ => return Err(answer.into_error(Subject::Manifest, &call.what).await),
-        };
-        Ok(manifests
-            .into_iter()
-            .filter(|d| artifact_type.is_none_or(|t| d.artifact_type.as_deref() == Some(t)))
-            .collect())
+            StatusCode::NOT_FOUND => Ok(None),
+            _ => Err(answer.into_error(Subject::Manifest, &call.what).await),
+        }
     }
 
     /// The referrers tag schema: the index tagged `<alg>-<hex>`, if any.
@@ -178,7 +198,7 @@ impl Client {
 
 /// The tag the referrers tag schema uses for a subject: `sha256-<hex>`.
 pub fn referrers_tag(subject: &Digest) -> String {
-    format!("{}-{}", subject.algorithm(), subject.hex())
+    crate::image::referrers::schema_tag(subject)
 }
 
 /// The `rel="next"` target of a `Link` header, resolved against `base`.

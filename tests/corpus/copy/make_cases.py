@@ -79,7 +79,8 @@ def image(arch, variant, layers):
     return manifest, blobs
 
 
-def write_layout(name, root, media_type, blobs):
+def write_layout(name, root, media_type, blobs, more=()):
+    """A layout holding `root` named v1, and `more` entries: (bytes, media type, name)."""
     path = os.path.join(DATA, name)
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(os.path.join(path, "blobs", "sha256"))
@@ -88,12 +89,53 @@ def write_layout(name, root, media_type, blobs):
     for d, data in blobs.items():
         with open(os.path.join(path, "blobs", "sha256", d.split(":")[1]), "wb") as f:
             f.write(data)
-    index = {"schemaVersion": 2, "manifests": [{
-        "mediaType": media_type, "digest": digest(root), "size": len(root),
-        "annotations": {"org.opencontainers.image.ref.name": "v1"},
-    }]}
+    entries = []
+    for data, kind, ref in [(root, media_type, "v1"), *more]:
+        entries.append({"mediaType": kind, "digest": digest(data), "size": len(data),
+                        "annotations": {"org.opencontainers.image.ref.name": ref}})
     with open(os.path.join(path, "index.json"), "wb") as f:
-        f.write(compact(index))
+        f.write(compact({"schemaVersion": 2, "manifests": entries}))
+
+
+SIGNATURE = "application/vnd.example.signature.v1+json"
+COSIGN_LAYER = "application/vnd.dev.cosign.simplesigning.v1+json"
+
+
+def signed_layout():
+    """An image with a referrer listed under the tag schema's
+    `sha256-<hex>` index and a cosign-style `.sig` tag; returns the
+    referrers a copy brings, as the summary lists them."""
+    manifest, blobs = image("amd64", None, [("etc/signed", "signed\n")])
+    subject = digest(manifest)
+    tag = "sha256-" + subject.split(":")[1]
+    empty = b"{}"
+    payload = compact({"critical": {"image": {"docker-manifest-digest": subject}}})
+    blobs[digest(empty)] = empty
+    blobs[digest(payload)] = payload
+    referrer = compact({
+        "schemaVersion": 2, "mediaType": MANIFEST, "artifactType": SIGNATURE,
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": digest(empty), "size": len(empty)},
+        "layers": [{"mediaType": SIGNATURE, "digest": digest(payload), "size": len(payload)}],
+        "subject": {"mediaType": MANIFEST, "digest": subject, "size": len(manifest)},
+    })
+    listed = compact({"schemaVersion": 2, "mediaType": INDEX, "manifests": [
+        {"mediaType": MANIFEST, "digest": digest(referrer), "size": len(referrer), "artifactType": SIGNATURE}]})
+    cosign_config = compact({"architecture": "", "os": "", "config": {},
+                             "rootfs": {"type": "layers", "diff_ids": [digest(payload)]}})
+    cosign = compact({
+        "schemaVersion": 2, "mediaType": MANIFEST,
+        "config": {"mediaType": CONFIG, "digest": digest(cosign_config), "size": len(cosign_config)},
+        "layers": [{"mediaType": COSIGN_LAYER, "digest": digest(payload), "size": len(payload),
+                    "annotations": {"dev.cosignproject.cosign/signature": "MEUCIQDexample"}}],
+    })
+    for doc in (manifest, referrer, listed, cosign, cosign_config):
+        blobs[digest(doc)] = doc
+    write_layout("signed", manifest, MANIFEST, blobs,
+                 [(listed, INDEX, tag), (cosign, MANIFEST, tag + ".sig")])
+    return subject, [
+        {"subject": subject, "digest": digest(referrer), "artifact_type": SIGNATURE, "tag": None},
+        {"subject": subject, "digest": digest(cosign), "artifact_type": None, "tag": tag + ".sig"},
+    ]
 
 
 def case(folder, name, about, inputs, expect=None, error=None):
@@ -129,10 +171,11 @@ def copied(index, children, chosen, stripped):
         "sparse": [] if stripped else left,
         "stripped": left if stripped else [],
         "manifests": [d for d in chosen] + [written],
+        "referrers": [],
     }
 
 
-def write_cases(index, children, damaged):
+def write_cases(index, children, damaged, signed):
     amd64, arm64, armv7 = (c["digest"] for c in children)
     src = lambda layout, **kw: {"source": f"data/{layout}", "name": "v1", **kw}
     case("copy", "subset-keeps-the-index", "one platform of a three-platform index into a layout: the index is written as it is (same digest) and names two children not copied",
@@ -159,6 +202,16 @@ def write_cases(index, children, damaged):
          src("sparse", platforms=["linux/arm64"]), error="INCOMPLETE_INDEX")
     case("copy", "sparse-source-present-platform", "asking a sparse source for the platform it holds: copied, and the index stays sparse with the same digest",
          src("sparse", platforms=["linux/amd64"]), copied(index, children, [amd64], False))
+
+    subject, brought = signed
+    signed_summary = {
+        "destination_digest": subject, "media_type": MANIFEST, "platforms": [], "sparse": [],
+        "stripped": [], "manifests": [subject], "referrers": brought,
+    }
+    case("copy", "referrers-brought", "an image with a signature listed under the referrers tag schema and a cosign .sig tag: both are copied, as they are, with the image",
+         src("signed"), signed_summary)
+    case("copy", "referrers-left-behind", "referrers false copies the image alone",
+         src("signed", referrers=False), {**signed_summary, "referrers": []})
 
     def child(c, state):
         p = c["platform"]
@@ -226,7 +279,7 @@ def main():
     blobs[digest(manifest)] = manifest
     write_layout("damaged", manifest, MANIFEST, blobs)
     os.makedirs(os.path.join(HERE, "..", "check"), exist_ok=True)
-    write_cases(index, descriptors, (digest(manifest), (first, second, third)))
+    write_cases(index, descriptors, (digest(manifest), (first, second, third)), signed_layout())
 
 
 if __name__ == "__main__":

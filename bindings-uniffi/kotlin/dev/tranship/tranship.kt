@@ -831,9 +831,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_check(`ptr`: Long,`address`: RustBuffer.ByValue,`full`: Byte,
     ): Long
-    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`progress`: RustBuffer.ByValue,
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`referrers`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_tranship_uniffi_fn_method_registry_copy_all(`ptr`: Long,`sources`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`progress`: RustBuffer.ByValue,
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy_all(`ptr`: Long,`sources`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`referrers`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_delete_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
@@ -1047,10 +1047,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_check() and 0xFFFF) != 17479) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 57682) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 44073) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 42344) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 28235) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
@@ -2384,7 +2384,7 @@ public interface RegistryInterface {
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `progress`: ProgressListener? = null): CopySummary
+    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `referrers`: kotlin.Boolean? = null, `progress`: ProgressListener? = null): CopySummary
     
     /**
      * Copies several images into one docker-archive, like `docker save
@@ -2392,7 +2392,7 @@ public interface RegistryInterface {
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-    suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `progress`: ProgressListener? = null): List<CopySummary>
+    suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `referrers`: kotlin.Boolean? = null, `progress`: ProgressListener? = null): List<CopySummary>
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -2678,7 +2678,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `progress`: ProgressListener?) : CopySummary {
+    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `referrers`: kotlin.Boolean?, `progress`: ProgressListener?) : CopySummary {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy(
@@ -2696,6 +2696,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         FfiConverterBoolean.lower(`unsigned`),
         FfiConverterBoolean.lower(`stripMissing`),
         FfiConverterBoolean.lower(`preserveDigests`),
+        FfiConverterOptionalBoolean.lower(`referrers`),
         FfiConverterOptionalTypeProgressListener.lower(`progress`),
             )
         },
@@ -2718,7 +2719,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `progress`: ProgressListener?) : List<CopySummary> {
+    override suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `referrers`: kotlin.Boolean?, `progress`: ProgressListener?) : List<CopySummary> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy_all(
@@ -2735,6 +2736,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         FfiConverterBoolean.lower(`unsigned`),
         FfiConverterBoolean.lower(`stripMissing`),
         FfiConverterBoolean.lower(`preserveDigests`),
+        FfiConverterOptionalBoolean.lower(`referrers`),
         FfiConverterOptionalTypeProgressListener.lower(`progress`),
             )
         },
@@ -3748,6 +3750,17 @@ data class CopySummary (
     var `stripped`: List<kotlin.String>
     , 
     /**
+     * The signatures, attestations and other artifacts copied
+     * because they refer to an image copied.
+     */
+    var `referrers`: List<ReferrerSummary>
+    , 
+    /**
+     * What the copy left behind, and why.
+     */
+    var `warnings`: List<kotlin.String>
+    , 
+    /**
      * Every conversion, with old and new digests.
      */
     var `conversions`: List<ConversionReport>
@@ -3792,6 +3805,8 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeReferrerSummary.read(buf),
+            FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConversionReport.read(buf),
             FfiConverterSequenceTypeBlobSummary.read(buf),
             FfiConverterULong.read(buf),
@@ -3809,6 +3824,8 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterString.allocationSize(value.`platformReason`) +
             FfiConverterSequenceString.allocationSize(value.`sparse`) +
             FfiConverterSequenceString.allocationSize(value.`stripped`) +
+            FfiConverterSequenceTypeReferrerSummary.allocationSize(value.`referrers`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`) +
             FfiConverterSequenceTypeConversionReport.allocationSize(value.`conversions`) +
             FfiConverterSequenceTypeBlobSummary.allocationSize(value.`blobs`) +
             FfiConverterULong.allocationSize(value.`bytesCopied`) +
@@ -3825,6 +3842,8 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterString.write(value.`platformReason`, buf)
             FfiConverterSequenceString.write(value.`sparse`, buf)
             FfiConverterSequenceString.write(value.`stripped`, buf)
+            FfiConverterSequenceTypeReferrerSummary.write(value.`referrers`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
             FfiConverterSequenceTypeConversionReport.write(value.`conversions`, buf)
             FfiConverterSequenceTypeBlobSummary.write(value.`blobs`, buf)
             FfiConverterULong.write(value.`bytesCopied`, buf)
@@ -5016,6 +5035,70 @@ public object FfiConverterTypeReference: FfiConverterRustBuffer<Reference> {
 
 
 /**
+ * An artifact a copy brought because it refers to an image copied.
+ */
+data class ReferrerSummary (
+    /**
+     * The image it refers to.
+     */
+    var `subject`: kotlin.String
+    , 
+    /**
+     * The referrer's own digest.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * Its artifact type, when it declares one.
+     */
+    var `artifactType`: kotlin.String?
+    , 
+    /**
+     * The cosign tag it was found under (`sha256-<hex>.sig`, ...),
+     * or none when found by its subject.
+     */
+    var `tag`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReferrerSummary: FfiConverterRustBuffer<ReferrerSummary> {
+    override fun read(buf: ByteBuffer): ReferrerSummary {
+        return ReferrerSummary(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReferrerSummary) = (
+            FfiConverterString.allocationSize(value.`subject`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterOptionalString.allocationSize(value.`artifactType`) +
+            FfiConverterOptionalString.allocationSize(value.`tag`)
+    )
+
+    override fun write(value: ReferrerSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`subject`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterOptionalString.write(value.`artifactType`, buf)
+            FfiConverterOptionalString.write(value.`tag`, buf)
+    }
+}
+
+
+
+/**
  * How a `Registry` reaches registries; every field has a default.
  */
 data class RegistryOptions (
@@ -5526,6 +5609,38 @@ public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
         } else {
             buf.put(1)
             FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
         }
     }
 }
@@ -6126,6 +6241,34 @@ public object FfiConverterSequenceTypeIndexEntryReport: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeIndexEntryReport.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReferrerSummary: FfiConverterRustBuffer<List<ReferrerSummary>> {
+    override fun read(buf: ByteBuffer): List<ReferrerSummary> {
+        val len = buf.getInt()
+        return List<ReferrerSummary>(len) {
+            FfiConverterTypeReferrerSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReferrerSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReferrerSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReferrerSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReferrerSummary.write(it, buf)
         }
     }
 }
