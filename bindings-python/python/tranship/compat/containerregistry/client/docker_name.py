@@ -155,6 +155,8 @@ class Tag(Repository):
         if self._tag or strict:
             _check_tag(self._tag)
         super().__init__(base, strict=strict)
+        if self._tag:
+            _check_reference(f"{self.registry}/{self.repository}:{self._tag}")
 
     @property
     def tag(self) -> str:

@@ -84,14 +84,14 @@ def multi_image_tarball(tag_to_image: dict[docker_name.Tag, v2_2_image.DockerIma
             native, source = _source(image)
             out = os.path.join(scratch, f"{i}.tar")
             _support.copy(native, source, f"docker-archive:{out}{_archive_name(tag)}", legacy=True)
-            singles.append(out)
+            singles.append(f"docker-archive:{out}{_archive_name(tag)}")
         if len(singles) == 1:
-            _append_archive(tar, singles[0])
+            _append_archive(tar, os.path.join(scratch, "0.tar"))
             return
+        # Each image is named by its source: the single archive, with its tag.
         out = os.path.join(scratch, "all.tar")
         with translated():
-            _support.local_client().copy_all([f"docker-archive:{s}" for s in singles],
-                                             f"docker-archive:{out}", legacy=True)
+            _support.local_client().copy_all(singles, f"docker-archive:{out}", legacy=True)
         _append_archive(tar, out)
 
 
