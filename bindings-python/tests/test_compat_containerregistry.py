@@ -235,6 +235,21 @@ def test_save_tarball_and_from_tarball(hello: docker_name.Tag, tmp_path: Path) -
         assert image.digest() == SCHEMA2
     with pytest.raises(ValueError):
         docker_image.FromTarball(str(out), name="other/name:v1").__enter__()
+    # Into a compressed stream and into memory (no file to copy into in the kernel).
+    zipped = tmp_path / "saved.tar.gz"
+    in_memory = io.BytesIO()
+    with docker_image.FromRegistry(hello, ANON) as image:
+        with tarfile.open(zipped, "w:gz") as tar:
+            save.tarball(hello, image, tar)
+        with tarfile.open(fileobj=in_memory, mode="w") as tar:
+            save.tarball(hello, image, tar)
+    in_memory.seek(0)
+    for opened in (tarfile.open(zipped), tarfile.open(fileobj=in_memory)):
+        with opened as tar:
+            [entry] = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
+            assert sha256(tar.extractfile(entry["Config"]).read()) == CONFIG  # type: ignore[union-attr]
+    with docker_image.FromTarball(str(zipped)) as image:
+        assert image.diff_ids() == DIFF_IDS and image.digest() == SCHEMA2
     # Two images, each under its tag.
     two = tmp_path / "two.tar"
     other = docker_name.Tag("example.com/other/name:v2")

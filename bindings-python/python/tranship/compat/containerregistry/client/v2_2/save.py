@@ -12,8 +12,11 @@ streamed to its file.
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import hashlib
+import io
 import os
+import stat
 import shutil
 import tarfile
 import tempfile
@@ -33,20 +36,54 @@ def _append_archive(tar: tarfile.TarFile, path: str) -> None:
         end = src.offset  # where the end-of-archive blocks start
     tar._check("awx")  # type: ignore[attr-defined]
     base = tar.offset
-    assert tar.fileobj is not None
+    out = tar.fileobj
+    assert out is not None
     with open(path, "rb") as f:
-        remaining = end
-        while remaining:
-            chunk = f.read(min(remaining, 1 << 20))
-            if not chunk:
-                raise OSError(f"{path}: shorter than its own entries")
-            tar.fileobj.write(chunk)
-            remaining -= len(chunk)
+        if not _copy_in_kernel(f, out, end):
+            remaining = end
+            while remaining:
+                chunk = f.read(min(remaining, 1 << 20))
+                if not chunk:
+                    raise OSError(f"{path}: shorter than its own entries")
+                out.write(chunk)
+                remaining -= len(chunk)
     for member in members:
         member.offset += base
         member.offset_data += base
         tar.members.append(member)  # type: ignore[attr-defined]
     tar.offset += end
+
+
+def _copy_in_kernel(src: Any, out: Any, size: int) -> bool:
+    """Copies ``size`` bytes of ``src`` to a plain file ``out`` at its position, in the kernel.
+
+    False when ``out`` is not a plain file (a compressed stream, a pipe):
+    the caller copies through Python then.
+    """
+    copy_range = getattr(os, "copy_file_range", None)
+    if not isinstance(out, (io.BufferedWriter, io.BufferedRandom, io.FileIO)):
+        return False  # a GzipFile, for one, has the fd of the compressed file
+    try:
+        out_fd = out.fileno()
+        position = out.tell()
+    except (AttributeError, OSError, ValueError):
+        return False
+    if copy_range is None or not stat.S_ISREG(os.fstat(out_fd).st_mode):
+        return False
+    out.flush()
+    done = 0
+    try:
+        while done < size:
+            n = copy_range(src.fileno(), out_fd, size - done, done, position + done)
+            if n == 0:
+                raise OSError(f"{src.name}: shorter than its own entries")
+            done += n
+    except OSError as err:
+        if done or err.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise
+        return False
+    out.seek(position + size)
+    return True
 
 
 def _archive_name(name: Any) -> str:
