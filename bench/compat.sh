@@ -4,7 +4,9 @@
 # data, same run:
 #
 #   diff_ids of a schema1 image     v2.FromRegistry + v2_compat.V22FromV2;
-#                                   native: Registry.copy(format="v2s2") to an OCI layout
+#                                   native: Registry.copy(format="v2s2") to an OCI layout;
+#                                   the image of the upconversion benchmark (this machine's
+#                                   files, gzip -6) and the one below (random bytes, gzip -1)
 #   save.tarball of the image       v2_2.FromRegistry + save.tarball into a tarfile;
 #                                   native: Registry.copy to docker-archive:FILE:NAME
 #   push of the image               FromDisk of a save.fast folder + docker_session.Push;
@@ -15,7 +17,8 @@
 # The image is the registry benchmarks' (bench/lib.sh makes it once: 8
 # layers of random bytes, MB MiB in all, default 1024, gzip -1), pushed
 # by tranship to a local distribution registry as it is and as signed
-# schema1. Python runs the release build of the native module. Every push
+# schema1; the upconversion benchmark's 8 layers of real files (about
+# 1 GB of tar, gzip -6, bench/lib.sh's bench_data) go there as schema1 too. Python runs the release build of the native module. Every push
 # goes to a new, empty registry; every command runs $RUNS times (default
 # 3) in rounds, the table shows the fastest run and the largest peak RSS.
 # Each library's result is checked in the first round: the diff_ids are
@@ -32,6 +35,8 @@ PYTHON_TOOLS=$TRANSHIP_CACHE/venv/bin/python # scripts/test-bindings makes it
 apt_install docker-registry curl python3 python3-venv pigz time
 bench_tools docker-registry curl
 bench_registry_layout
+bench_data
+bench_part_diff_ids
 src=$REGISTRY_LAYOUT
 want=$REGISTRY_DIGEST
 work=$(mktemp -d "${TMPDIR:-/tmp}/tranship-bench-compat.XXXXXX")
@@ -74,6 +79,40 @@ r = tranship.Registry()
 r.copy(f"oci:{src}:v1", f"docker://{s}/bench/image:v1")
 r.copy(f"docker://{s}/bench/image:v1", f"docker://{s}/bench/image-s1:v1", format="v2s1")
 PY
+# The real files' layers: an OCI layout around them, pushed as schema1.
+"$PYTHON_TOOLS" - "$work/files" "$S" "$DATA"/part-?.tar.gz <<'PY'
+import hashlib, json, os, shutil, sys, tranship
+layout, s, parts = sys.argv[1], sys.argv[2], sys.argv[3:]
+os.makedirs(f"{layout}/blobs/sha256")
+def put(data):
+    d = hashlib.sha256(data).hexdigest()
+    open(f"{layout}/blobs/sha256/{d}", "wb").write(data)
+    return {"digest": "sha256:" + d, "size": len(data)}
+layers, diff_ids = [], open(os.path.join(os.path.dirname(parts[0]), "parts.diff_ids")).read().split()
+for p in parts:
+    h = hashlib.sha256(open(p, "rb").read()).hexdigest()
+    try:
+        os.link(p, f"{layout}/blobs/sha256/{h}")
+    except OSError:
+        shutil.copyfile(p, f"{layout}/blobs/sha256/{h}")
+    layers.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                   "digest": "sha256:" + h, "size": os.path.getsize(p)})
+config = {"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids},
+          "history": [{"created": "2024-01-01T00:00:0%dZ" % (i + 1),
+                       "created_by": "/bin/sh -c #(nop) ADD file:part-%d.tar in / " % i}
+                      for i in range(len(parts))]}
+manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "config": dict(mediaType="application/vnd.oci.image.config.v1+json",
+                           **put(json.dumps(config).encode())), "layers": layers}
+m = put(json.dumps(manifest).encode())
+json.dump({"schemaVersion": 2, "manifests": [dict(
+    mediaType="application/vnd.oci.image.manifest.v1+json",
+    annotations={"org.opencontainers.image.ref.name": "v1"}, **m)]}, open(f"{layout}/index.json", "w"))
+open(f"{layout}/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+tranship.Registry().copy(f"oci:{layout}:v1", f"docker://{s}/bench/files-s1:v1", format="v2s1")
+PY
+rm -rf "$work/files"
+cp "$DATA/parts.diff_ids" "$work/files.diff_ids"
 mkdir -p "$work/fast"
 "$PYTHON_TOOLS" - "$S" "$work/fast" <<'PY'
 import sys
@@ -110,13 +149,18 @@ cat "$src"/blobs/sha256/* "$work"/fast/* >/dev/null # warm the page cache
 for ((round = 0; round < RUNS; round++)); do
     for lib in "${libraries[@]}"; do
         py=$(python_of "$lib")
-        # diff_ids of the schema1 image
+        # diff_ids of the schema1 images
+        measure "${lib}_files" "$py" "$OP" "$lib" diff_ids "$S/bench/files-s1:v1"
         measure "${lib}_diff" "$py" "$OP" "$lib" diff_ids "$S/bench/image-s1:v1"
         if [ "$round" = 0 ]; then
-            "$py" "$OP" "$lib" diff_ids "$S/bench/image-s1:v1" >"$work/$lib.diff_ids"
-            cmp -s "$work/$lib.diff_ids" "$work/want.diff_ids" ||
-                { echo "$lib: diff_ids differ from the image's" >&2; exit 1; }
-            echo "checked $lib diff_ids: the image's 8" >>"$checks"
+            for image in files image; do
+                "$py" "$OP" "$lib" diff_ids "$S/bench/$image-s1:v1" >"$work/$lib.$image.diff_ids"
+                expected=$work/want.diff_ids
+                [ "$image" = files ] && expected=$work/files.diff_ids
+                cmp -s "$work/$lib.$image.diff_ids" "$expected" ||
+                    { echo "$lib: diff_ids of $image-s1 differ from its layers'" >&2; exit 1; }
+                echo "checked $lib diff_ids of $image-s1: its 8 layers'" >>"$checks"
+            done
         fi
         # save.tarball
         out=$work/image.tar
@@ -168,12 +212,15 @@ target() { # WHAT OLD NEW: compat at least 3x faster and under 1/4 of the peak R
 }
 
 echo
-echo "compat image: 8 layers, $MB MiB; $(nproc) CPUs ($IDLE_BEFORE% idle before, $IDLE_AFTER% after); best of $RUNS"
+echo "compat images: 8 layers, $MB MiB of random bytes; 8 layers, $(cat "$DATA"/part-?.tar.gz | wc -c) bytes gzip -6 of $(cat "$DATA/layer.size") bytes of real files; $(nproc) CPUs ($IDLE_BEFORE% idle before, $IDLE_AFTER% after); best of $RUNS"
 echo "containerregistry ${CR_MISSING:-$("$VENV/bin/pip" show containerregistry-ccwienk 2>/dev/null | sed -n 's/^Version: //p')}"
 echo
 echo "| what | seconds | old / this | peak RSS MiB |"
 echo "|---|---:|---:|---:|"
-row "containerregistry: diff_ids of the schema1 image (V22FromV2)" old_diff
+row "containerregistry: diff_ids of schema1, real files, gzip -6 (V22FromV2)" old_files
+row "tranship.compat.containerregistry: the same" compat_files
+row "tranship: Registry.copy(format=\"v2s2\") to an OCI layout" native_files
+row "containerregistry: diff_ids of schema1, random bytes, gzip -1 (V22FromV2)" old_diff
 row "tranship.compat.containerregistry: the same" compat_diff
 row "tranship: Registry.copy(format=\"v2s2\") to an OCI layout" native_diff
 row "containerregistry: save.tarball from the registry" old_tar
@@ -186,6 +233,7 @@ row "tranship: Registry.copy from the OCI layout" native_push
 echo
 cat "$checks"
 echo
-target "compat / containerregistry, diff_ids of schema1" old_diff compat_diff
+target "compat / containerregistry, diff_ids of schema1 (real files)" old_files compat_files
+target "compat / containerregistry, diff_ids of schema1 (random bytes)" old_diff compat_diff
 target "compat / containerregistry, save.tarball" old_tar compat_tar
 target "compat / containerregistry, push" old_push compat_push
