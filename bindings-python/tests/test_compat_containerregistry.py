@@ -260,6 +260,10 @@ def test_save_tarball_and_from_tarball(hello: docker_name.Tag, tmp_path: Path) -
     assert sorted(t for e in entries for t in e["RepoTags"]) == sorted([str(hello), str(other)])
     with docker_image.FromTarball(str(two), name=other) as image:
         assert image.diff_ids() == DIFF_IDS
+    # Names are compared as references: Docker Hub's long form finds the short one.
+    with docker_image.FromTarball(str(archive_of_hello(tmp_path)),
+                                  name="index.docker.io/examples/hello:v1") as image:
+        assert image.digest() == SCHEMA2
 
 
 def test_save_fast_and_from_disk(hello: docker_name.Tag, tmp_path: Path) -> None:

@@ -365,7 +365,8 @@ class FromTarball(DockerImage):
             repo, tags = next(iter(repositories.items()))
             self._name = f"{repo}:{next(iter(tags))}"
         for entry in listing:
-            if not self._name or str(self._name) in (entry.get("RepoTags") or []):
+            if not self._name or any(_same_name(str(self._name), t)
+                                     for t in entry.get("RepoTags") or []):
                 return entry, tar
         tar.close()
         raise ValueError("Unable to find %s in provided tarball." % self._name)
@@ -419,6 +420,16 @@ class FromTarball(DockerImage):
             self._scratch.remove()
             self._scratch = None
             self._image = None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two names are one image (``index.docker.io/x/y:z`` is ``x/y:z``)."""
+    if a == b:
+        return True
+    try:
+        return tranship.parse_reference(a) == tranship.parse_reference(b)
+    except tranship.ReferenceError:
+        return False
 
 
 def _member(tar: tarfile.TarFile, name: str) -> IO[bytes]:
