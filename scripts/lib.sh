@@ -93,6 +93,21 @@ binding_tools() {
   done
 }
 
+# containerregistry_venv: a virtualenv with Google's Python containerregistry
+# (the ccwienk fork, which installs on current Pythons) and the modules it
+# imports, installed without its pinned dependencies, once, at
+# $CONTAINERREGISTRY_VENV. Returns non-zero (pip's output on stderr) when
+# it cannot be installed.
+CONTAINERREGISTRY_VENV=$TRANSHIP_CACHE/containerregistry-venv
+containerregistry_venv() {
+  local python=$CONTAINERREGISTRY_VENV/bin/python
+  if ! "$python" -c 'import containerregistry.client.v2_2.save, httplib2, oauth2client' 2>/dev/null; then
+    python3 -m venv "$CONTAINERREGISTRY_VENV" &&
+      "$CONTAINERREGISTRY_VENV/bin/pip" install -q --disable-pip-version-check --no-deps \
+        containerregistry-ccwienk httplib2 pyparsing oauth2client six
+  fi
+}
+
 # kotlin_jar CLASSPATH SOURCE...: compiles the Kotlin sources against the
 # classpath and prints the jar's path. kotlinc takes ~30 s, so the jar is
 # kept under $TRANSHIP_CACHE/kotlin-build, keyed by the sources and the

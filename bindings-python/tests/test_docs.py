@@ -1,4 +1,4 @@
-"""Runs every ```python example of docs/python.md.
+"""Runs every ```python example of docs/python.md and docs/python-migration.md.
 
 The registry examples push to ``$REPOSITORY``: here a repository of the
 registry scripts/test-bindings starts (``TRANSHIP_TEST_REGISTRY``); without
@@ -15,16 +15,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = ROOT / "docs" / "python.md"
-EXAMPLES = re.findall(r"^```python\n(.*?)^```$", DOC.read_text(), re.S | re.M)
+DOCS = [ROOT / "docs" / "python.md", ROOT / "docs" / "python-migration.md"]
+EXAMPLES = [(doc, code) for doc in DOCS
+            for code in re.findall(r"^```python\n(.*?)^```$", doc.read_text(), re.S | re.M)]
 
 
-def test_docs_have_examples() -> None:
-    assert EXAMPLES, f"no ```python blocks in {DOC}"
+@pytest.mark.parametrize("doc", DOCS, ids=lambda d: d.name)
+def test_docs_have_examples(doc: Path) -> None:
+    assert any(d == doc for d, _ in EXAMPLES), f"no ```python blocks in {doc}"
 
 
-@pytest.mark.parametrize("code", EXAMPLES, ids=lambda c: c.splitlines()[0])
-def test_example(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("doc", "code"), EXAMPLES,
+                         ids=[f"{d.name}: {c.splitlines()[0]}" for d, c in EXAMPLES])
+def test_example(doc: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if "REPOSITORY" in code:
         registry = os.environ.get("TRANSHIP_TEST_REGISTRY")
         if not registry:
@@ -36,4 +39,4 @@ def test_example(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # The examples name the repository's files (`examples/...`) from the
     # checkout, as a reader running them there would.
     monkeypatch.chdir(ROOT)
-    exec(compile(code, str(DOC), "exec"), {"__name__": "__doc_example__"})
+    exec(compile(code, str(doc), "exec"), {"__name__": "__doc_example__"})
