@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use napi::bindgen_prelude::{Buffer, PromiseRaw};
 use napi::Env;
 use napi_derive::napi;
-use tranship::convert::negotiate::{negotiate, MemorySource, Request};
-use tranship::convert::sign::{KeySource, Signing};
+use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
+use tranship::convert::sign::KeySource;
 use tranship::convert::ConvertSettings;
 use tranship::LimitSettings;
 
@@ -131,13 +131,6 @@ impl Conversion {
     }
 }
 
-fn signing(unsigned: Option<bool>, key: Option<&[u8]>) -> tranship::Result<Signing> {
-    Signing::choose(
-        key.map(|k| KeySource::Bytes(k.to_vec())).as_ref(),
-        unsigned.unwrap_or(false),
-    )
-}
-
 /// A conversion's arguments read on the JavaScript thread (the buffers
 /// copied), ready to run on any thread.
 pub struct ConvertJob {
@@ -194,34 +187,34 @@ fn convert_options(
 /// on any thread.
 pub struct NegotiateJob {
     manifest: tranship::manifest::Manifest,
-    request: Request,
-    source: MemorySource,
-    signing: tranship::Result<Signing>,
+    settings: NegotiateSettings,
 }
 
 impl NegotiateJob {
     /// The job serving `manifest` for `request`.
     pub fn new(manifest: &tranship::manifest::Manifest, request: NegotiateRequest) -> Self {
-        let mut source = MemorySource::new();
-        for bytes in request.contents.unwrap_or_default() {
-            source.insert(bytes.to_vec());
-        }
         NegotiateJob {
             manifest: manifest.clone(),
-            signing: signing(request.unsigned, request.signing_key.as_deref()),
-            source,
-            request: Request {
+            settings: NegotiateSettings {
                 accept: request.accept,
                 by_digest: request.by_digest.unwrap_or(false),
                 name: request.name.unwrap_or_default(),
                 tag: request.tag.unwrap_or_default(),
+                contents: request
+                    .contents
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|b| b.to_vec())
+                    .collect(),
+                unsigned: request.unsigned.unwrap_or(false),
+                signing_key: request.signing_key.map(|k| KeySource::Bytes(k.to_vec())),
             },
         }
     }
 
     /// Negotiates; may convert, reading the contents given.
     pub fn run(self) -> tranship::Result<Served> {
-        let s = negotiate(&self.manifest, &self.request, &self.source, &self.signing?)?;
+        let s = Negotiation::from_settings(self.settings)?.serve(&self.manifest)?;
         Ok(Served {
             content_type: s.content_type.to_string(),
             digest: s.digest.to_string(),

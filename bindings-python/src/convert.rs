@@ -4,7 +4,6 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use pythonize::pythonize;
-use tranship::convert::sign::{KeySource, Signing};
 
 use crate::error::to_py;
 use crate::manifest::Manifest;
@@ -37,15 +36,6 @@ impl Conversion {
     fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize(py, &self.report)?)
     }
-}
-
-/// How a schema1 result is finished, as the core chooses it.
-pub(crate) fn signing(unsigned: bool, signing_key: Option<&[u8]>) -> PyResult<Signing> {
-    Signing::choose(
-        signing_key.map(|k| KeySource::Bytes(k.to_vec())).as_ref(),
-        unsigned,
-    )
-    .map_err(to_py)
 }
 
 pub(crate) fn digest(text: &str) -> PyResult<tranship::Digest> {

@@ -11,10 +11,10 @@ use pythonize::pythonize;
 
 use std::collections::HashMap;
 
-use tranship::convert::negotiate::{negotiate, MemorySource, Request};
+use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
 use tranship::convert::{ConvertOptions, ConvertSettings, KeySource};
 
-use crate::convert::{signing, Conversion};
+use crate::convert::Conversion;
 use crate::error::to_py;
 
 /// Caps that keep hostile input harmless; fields left out keep their
@@ -229,22 +229,18 @@ impl Manifest {
         unsigned: bool,
         signing_key: Option<&[u8]>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let request = Request {
+        let settings = NegotiateSettings {
             accept,
             by_digest,
             name: name.into(),
             tag: tag.into(),
+            contents,
+            unsigned,
+            signing_key: signing_key.map(|k| KeySource::Bytes(k.to_vec())),
         };
-        let signing = signing(unsigned, signing_key)?;
         // Hashing the contents and converting run without the GIL.
         let served = py
-            .detach(|| {
-                let mut source = MemorySource::new();
-                for bytes in contents {
-                    source.insert(bytes);
-                }
-                negotiate(&self.0, &request, &source, &signing)
-            })
+            .detach(|| Negotiation::from_settings(settings)?.serve(&self.0))
             .map_err(to_py)?;
         let result = pythonize(py, &served)?.cast_into::<PyDict>()?;
         result.set_item("body", PyBytes::new(py, &served.bytes))?;

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tranship::convert::negotiate::{negotiate, MemorySource, Request};
-use tranship::convert::sign::{KeySource, Signing};
+use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
+use tranship::convert::sign::KeySource;
 use tranship::convert::ConvertSettings;
 
 use crate::error::TranshipError;
@@ -120,13 +120,6 @@ pub struct LayerDigests {
     pub uncompressed_size: u64,
 }
 
-fn signing(unsigned: bool, key: Option<&[u8]>) -> Result<Signing, TranshipError> {
-    Ok(Signing::choose(
-        key.map(|k| KeySource::Bytes(k.to_vec())).as_ref(),
-        unsigned,
-    )?)
-}
-
 /// Converts `manifest` to `to` (`v2s1`, `v2s2` or `oci`).
 pub fn convert(
     manifest: &tranship::manifest::Manifest,
@@ -159,18 +152,16 @@ pub fn serve(
     manifest: &tranship::manifest::Manifest,
     request: NegotiateRequest,
 ) -> Result<Served, TranshipError> {
-    let mut source = MemorySource::new();
-    for bytes in request.contents {
-        source.insert(bytes);
-    }
-    let signing = signing(request.unsigned, request.signing_key.as_deref())?;
-    let request = Request {
+    let s = Negotiation::from_settings(NegotiateSettings {
         accept: request.accept,
         by_digest: request.by_digest,
         name: request.name,
         tag: request.tag,
-    };
-    let s = negotiate(manifest, &request, &source, &signing)?;
+        contents: request.contents,
+        unsigned: request.unsigned,
+        signing_key: request.signing_key.map(KeySource::Bytes),
+    })?
+    .serve(manifest)?;
     Ok(Served {
         content_type: s.content_type.to_string(),
         digest: s.digest.to_string(),

@@ -9,8 +9,8 @@ mod schema1_view;
 
 use corpus::{Case, Outcome};
 use serde_json::{json, Value};
-use tranship::convert::negotiate::{negotiate, MemorySource, Request};
-use tranship::convert::sign::{KeySource, Signing};
+use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
+use tranship::convert::sign::KeySource;
 use tranship::convert::{convert, ConvertOptions, ConvertSettings};
 use tranship::layer::{diff_id_file, DiffIdOptions};
 use tranship::manifest::Manifest;
@@ -171,41 +171,28 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))
 }
 
-/// The signing a schema1 case asks for: `unsigned`, a `signing_key` file,
-/// or a generated key.
-fn signing(case: &Case) -> Result<Signing, Error> {
-    let unsigned = case.input.get("unsigned").and_then(Value::as_bool) == Some(true);
-    let key = case.file("signing_key");
-    Signing::choose(key.map(KeySource::File).as_ref(), unsigned)
-}
-
 /// `negotiate` cases: the stored `file`, a `config` and a `blobs` store.
 fn negotiate_case(case: &Case) -> Result<Value, Error> {
     let stored = manifest(case)?;
-    let mut source = MemorySource::new();
+    let mut contents = Vec::new();
     if let Some(path) = case.file("config") {
-        source.insert(read(&path)?);
+        contents.push(read(&path)?);
     }
     if let Some(dir) = case.file("blobs") {
         for entry in std::fs::read_dir(dir.join("blobs/sha256")).expect("blob store") {
-            source.insert(read(&entry.expect("blob").path())?);
+            contents.push(read(&entry.expect("blob").path())?);
         }
     }
-    let request = Request {
-        accept: case.input["accept"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default(),
+    let settings = NegotiateSettings {
+        accept: image_view::strings(case, "accept"),
         by_digest: case.input["by_digest"].as_bool().unwrap_or(false),
         name: case.str("name").unwrap_or_default().into(),
         tag: case.str("tag").unwrap_or_default().into(),
+        contents,
+        unsigned: case.input.get("unsigned").and_then(Value::as_bool) == Some(true),
+        signing_key: case.file("signing_key").map(KeySource::File),
     };
-    let served = negotiate(&stored, &request, &source, &signing(case)?)?;
+    let served = Negotiation::from_settings(settings)?.serve(&stored)?;
     let result = to_value(&served).as_object().cloned().unwrap_or_default();
     let has_key = case.input.get("signing_key").is_some();
     Ok(schema1_view::negotiate(result, &served.bytes, has_key))

@@ -41,7 +41,7 @@ use serde::Serialize;
 
 use super::accept::Accept;
 use super::schema1_down::to_schema1;
-use super::sign::Signing;
+use super::sign::{KeySource, Signing};
 use super::ConversionReport;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
@@ -140,6 +140,81 @@ pub struct Served {
     pub needs_empty_layer: bool,
     /// The conversion's report, when converted.
     pub report: Option<ConversionReport>,
+}
+
+/// A negotiation's inputs as plain values, as front ends collect them
+/// (see [`Negotiation::from_settings`]).
+#[derive(Debug, Clone, Default)]
+pub struct NegotiateSettings {
+    /// The values of every `Accept` header sent.
+    pub accept: Vec<String>,
+    /// True when requested by digest.
+    pub by_digest: bool,
+    /// The repository path (schema1's `name`).
+    pub name: String,
+    /// The tag requested (schema1's `tag`).
+    pub tag: String,
+    /// The configs, child manifests and blobs the registry holds, each
+    /// known by its digest.
+    pub contents: Vec<Vec<u8>>,
+    /// Leave a schema1 conversion unsigned.
+    pub unsigned: bool,
+    /// Sign a schema1 conversion with this key (PEM or JWK).
+    pub signing_key: Option<KeySource>,
+}
+
+/// A negotiation checked and ready to serve manifests.
+#[derive(Debug, Clone)]
+pub struct Negotiation {
+    /// How the client asked.
+    pub request: Request,
+    /// How a schema1 conversion is signed.
+    pub signing: Signing,
+    /// What the registry holds (from [`NegotiateSettings::contents`]).
+    pub contents: MemorySource,
+}
+
+impl Negotiation {
+    /// The negotiation `settings` ask for; the contents are hashed here.
+    /// Fails with `INVALID_CONFIG` when a signing key is given with
+    /// `unsigned`, `INVALID_KEY` when the key cannot be read.
+    ///
+    /// ```
+    /// use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
+    /// use tranship::manifest::Manifest;
+    /// let body = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
+    /// let stored = Manifest::parse(body, None, &Default::default())?;
+    /// let settings = NegotiateSettings {
+    ///     accept: vec!["application/vnd.oci.image.index.v1+json".into()],
+    ///     ..NegotiateSettings::default()
+    /// };
+    /// let served = Negotiation::from_settings(settings)?.serve(&stored)?;
+    /// assert_eq!(served.digest, stored.digest());
+    /// # Ok::<(), tranship::Error>(())
+    /// ```
+    pub fn from_settings(settings: NegotiateSettings) -> Result<Negotiation> {
+        let signing = Signing::choose(settings.signing_key.as_ref(), settings.unsigned)?;
+        let mut contents = MemorySource::new();
+        for bytes in settings.contents {
+            contents.insert(bytes);
+        }
+        Ok(Negotiation {
+            request: Request {
+                accept: settings.accept,
+                by_digest: settings.by_digest,
+                name: settings.name,
+                tag: settings.tag,
+            },
+            signing,
+            contents,
+        })
+    }
+
+    /// What a registry holding the contents sends for `stored` (see
+    /// [`negotiate`]).
+    pub fn serve(&self, stored: &Manifest) -> Result<Served> {
+        negotiate(stored, &self.request, &self.contents, &self.signing)
+    }
 }
 
 /// Decides what a registry serves for `stored` (see the [module
