@@ -167,7 +167,7 @@ pub enum Error {
     /// An index names children that are not there: a sparse index read
     /// for a child it lacks, or a destination that refuses an index
     /// whose children it does not hold.
-    #[error("incomplete index {index}: {} not present ({}): {reason}", plural(.missing.len()), .missing.join(", "))]
+    #[error("incomplete index {index}: {} not present ({}): {reason}", children(.missing.len()), .missing.join(", "))]
     IncompleteIndex {
         /// The index's digest.
         index: Digest,
@@ -292,7 +292,7 @@ impl Error {
 }
 
 /// `1 child` or `N children`.
-fn plural(n: usize) -> String {
+pub(crate) fn children(n: usize) -> String {
     if n == 1 {
         "1 child".into()
     } else {

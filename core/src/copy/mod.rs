@@ -346,10 +346,7 @@ impl Run<'_> {
                 why.push(format!(
                     "the index {} would be rewritten without {} (strip-missing)",
                     root.digest(),
-                    match left.len() {
-                        1 => "1 child".to_string(),
-                        n => format!("{n} children"),
-                    }
+                    crate::error::children(left.len())
                 ));
             }
         }
