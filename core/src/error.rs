@@ -189,6 +189,10 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The layer compression asked for cannot be written here with the
+    /// bytes (so the digests) every other machine writes.
+    #[error("encoder unavailable: {0}")]
+    EncoderUnavailable(String),
     /// A layer decompresses to more bytes than allowed (a decompression
     /// bomb, or a limit set too low for a genuinely large layer).
     #[error("layer {layer} decompresses to more than {limit} bytes, the limit; raise `max_uncompressed_bytes` if it is genuine")]
@@ -254,6 +258,7 @@ impl Error {
             Error::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             Error::InvalidLayer { .. } => "INVALID_LAYER",
             Error::LayerTooLarge { .. } => "LIMIT_EXCEEDED",
+            Error::EncoderUnavailable(_) => "ENCODER_UNAVAILABLE",
             Error::InvalidJson(_) => "INVALID_JSON",
             Error::InvalidTime { .. } => "INVALID_TIME",
             Error::ManifestUnknown { .. } => "MANIFEST_UNKNOWN",
@@ -367,6 +372,7 @@ mod tests {
             Error::DigestsNotPreserved(_) => Error::DigestsNotPreserved(text()),
             Error::InvalidLayer { .. } => Error::InvalidLayer { layer: text(), reason: text() },
             Error::LayerTooLarge { .. } => Error::LayerTooLarge { layer: text(), limit: 1 },
+            Error::EncoderUnavailable(_) => Error::EncoderUnavailable(text()),
             Error::InvalidJson(_) => Error::InvalidJson(text()),
             Error::InvalidTime { .. } => Error::InvalidTime { input: text(), reason: text() },
             Error::Conversion(_) => Error::Conversion(text()),

@@ -20,6 +20,7 @@ pub const CODES: &[(&str, ErrorFamily)] = &[
     ("CONVERSION", ErrorFamily::Conversion),
     ("DIGESTS_NOT_PRESERVED", ErrorFamily::Conversion),
     ("INVALID_LAYER", ErrorFamily::Layer),
+    ("ENCODER_UNAVAILABLE", ErrorFamily::Layer),
     ("INVALID_ARCHIVE", ErrorFamily::Archive),
     ("MANIFEST_UNKNOWN", ErrorFamily::Registry),
     ("BLOB_UNKNOWN", ErrorFamily::Registry),

@@ -1,4 +1,5 @@
-//! Layer blobs: compression detection and the diff_id pipeline.
+//! Layer blobs: compression detection, the codec that compresses and
+//! decompresses them (see [`compress`]), and the diff_id pipeline.
 //!
 //! A layer's *diff_id* is the sha256 of its decompressed content; image
 //! configs list them in `rootfs.diff_ids`, so converting a schema1 image
@@ -31,6 +32,7 @@
 
 mod batch;
 mod cache;
+mod codec;
 mod compression;
 mod diff_id;
 mod empty;
@@ -40,6 +42,9 @@ mod sha256_pair;
 
 pub use batch::{diff_ids, LayerSource};
 pub use cache::DiffIdCache;
+pub use codec::{
+    compress, compress_file, decompress_file, CompressOptions, CompressSettings, LayerFormat,
+};
 pub use compression::Compression;
 pub use diff_id::{diff_id, diff_id_file, DiffIdOptions, LayerDigests};
 pub use empty::{empty_layer, EMPTY_LAYER_DIFF_ID, EMPTY_LAYER_DIGEST, EMPTY_LAYER_GZIP};

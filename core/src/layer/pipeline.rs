@@ -5,6 +5,7 @@
 
 use std::io::{self, BufRead, Read, Write};
 
+use super::codec::{self, Sink};
 use super::hashing::{carry, Chunk, Link};
 use super::Compression;
 use crate::error::{Error, Result};
@@ -23,41 +24,14 @@ pub(super) fn decode<R: Read>(source: R, link: &Link, name: &str, limit: u64) ->
     let mut input = Input::new(source, link, name)?;
     input.prefill(Compression::MAGIC_LEN)?;
     let compression = Compression::detect(input.buffered());
-    let corrupt = |e: io::Error| classify(e, name, compression);
-    let uncompressed_size = match compression {
-        Compression::None => {
-            input.make_plain(limit)?;
-            None
-        }
-        Compression::Gzip => {
-            let mut output = Output::new(link, name, limit)?;
-            output.fill_from(flate2::bufread::MultiGzDecoder::new(&mut input), corrupt)?;
-            Some(output.finish()?)
-        }
-        Compression::Zstd => {
-            let mut output = Output::new(link, name, limit)?;
-            let decoder = zstd::stream::read::Decoder::with_buffer(&mut input).map_err(corrupt)?;
-            output.fill_from(decoder, corrupt)?;
-            Some(output.finish()?)
-        }
-        Compression::Bzip2 => {
-            let mut output = Output::new(link, name, limit)?;
-            output.fill_from(bzip2::bufread::MultiBzDecoder::new(&mut input), corrupt)?;
-            Some(output.finish()?)
-        }
-        Compression::Xz => {
-            let mut output = Output::new(link, name, limit)?;
-            lzma_rs::xz_decompress(&mut input, &mut output).map_err(|e| match e {
-                lzma_rs::error::Error::IoError(e) | lzma_rs::error::Error::HeaderTooShort(e) => {
-                    corrupt(e)
-                }
-                other => corrupt(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    other.to_string(),
-                )),
-            })?;
-            Some(output.finish()?)
-        }
+    let uncompressed_size = if compression == Compression::None {
+        input.make_plain(limit)?;
+        None
+    } else {
+        let mut output = Output::new(link, name, limit)?;
+        codec::decode(compression, &mut input, &mut output)
+            .map_err(|e| codec::bad_data(e, name, compression, input.total))?;
+        Some(output.finish()?)
     };
     // Whatever follows the compressed stream still belongs to the blob and
     // its digest (plain blobs are read here entirely).
@@ -68,23 +42,6 @@ pub(super) fn decode<R: Read>(source: R, link: &Link, name: &str, limit: u64) ->
         compressed_size,
         uncompressed_size: uncompressed_size.unwrap_or(compressed_size),
     })
-}
-
-/// Turns an error out of a decoder into a tranship error: one of ours that
-/// travelled through it (I/O, limit, cancellation) comes back as it was;
-/// anything the decoder itself raised means the data is bad.
-fn classify(err: io::Error, name: &str, compression: Compression) -> Error {
-    if err.get_ref().is_some_and(|e| e.is::<Error>()) {
-        return Error::from_io(err);
-    }
-    let reason = match err.kind() {
-        io::ErrorKind::UnexpectedEof => format!("{compression} data ends too early (truncated?)"),
-        _ => format!("{compression} data is corrupt: {err}"),
-    };
-    Error::InvalidLayer {
-        layer: name.to_string(),
-        reason,
-    }
 }
 
 /// The blob as the decoder reads it: a `BufRead` over pooled buffers.
@@ -249,25 +206,6 @@ impl<'l, 'a> Output<'l, 'a> {
         })
     }
 
-    /// Reads `decoder` to its end straight into the pooled buffers.
-    fn fill_from(
-        &mut self,
-        mut decoder: impl Read,
-        corrupt: impl Fn(io::Error) -> Error,
-    ) -> Result<()> {
-        loop {
-            if self.len == self.buf.len() {
-                self.ship().map_err(Error::from_io)?;
-            }
-            match decoder.read(&mut self.buf[self.len..]) {
-                Ok(0) => return Ok(()),
-                Ok(n) => self.advance(n).map_err(Error::from_io)?,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(corrupt(e)),
-            }
-        }
-    }
-
     fn advance(&mut self, n: usize) -> io::Result<()> {
         self.len += n;
         self.total += n as u64;
@@ -297,6 +235,23 @@ impl<'l, 'a> Output<'l, 'a> {
                 .map_err(Error::from_io)?;
         }
         Ok(self.total)
+    }
+}
+
+impl Sink for Output<'_, '_> {
+    /// Reads `decoder` to its end straight into the pooled buffers.
+    fn fill_from(&mut self, decoder: &mut dyn Read) -> io::Result<()> {
+        loop {
+            if self.len == self.buf.len() {
+                self.ship()?;
+            }
+            match decoder.read(&mut self.buf[self.len..]) {
+                Ok(0) => return Ok(()),
+                Ok(n) => self.advance(n)?,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 
