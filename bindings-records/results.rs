@@ -107,6 +107,9 @@ macro_rules! result_records {
             pub warnings: Vec<String>,
             /// Every conversion, with old and new digests.
             pub conversions: Vec<ConversionReport>,
+            /// Every layer written in another compression, with its old
+            /// and new digest (the diff_id is unchanged).
+            pub recompressed: Vec<RecompressedLayer>,
             /// Every blob, once each.
             pub blobs: Vec<BlobSummary>,
             /// Bytes written to the destination (blobs that existed or were
@@ -128,6 +131,50 @@ macro_rules! result_records {
             /// The cosign tag it was found under (`sha256-<hex>.sig`, ...),
             /// or none when found by its subject.
             pub tag: Option<String>,
+        }
+
+        /// A layer a copy wrote in another compression.
+        $(#[$record])*
+        pub struct RecompressedLayer {
+            /// The source blob's digest.
+            pub source: String,
+            /// The source blob's size.
+            pub source_size: $size,
+            /// The new blob's digest, as the written manifest names it.
+            pub digest: String,
+            /// The new blob's size.
+            pub size: $size,
+            /// The diff_id, the same for both.
+            pub diff_id: String,
+            /// The new blob's compression: `gzip` or `zstd`.
+            pub compression: String,
+        }
+
+        /// The digests of a layer blob.
+        $(#[$record])*
+        pub struct LayerDigests {
+            /// Digest of the uncompressed tar stream.
+            pub diff_id: String,
+            /// Digest of the blob as stored.
+            pub digest: String,
+            /// `none`, `gzip`, `zstd`, `bzip2` or `xz`.
+            pub compression: String,
+            /// Size of the blob as stored.
+            pub size: $size,
+            /// Size of the uncompressed tar stream.
+            pub uncompressed_size: $size,
+        }
+
+        impl From<tranship::layer::LayerDigests> for LayerDigests {
+            fn from(l: tranship::layer::LayerDigests) -> Self {
+                LayerDigests {
+                    diff_id: l.diff_id.to_string(),
+                    digest: l.compressed.to_string(),
+                    compression: l.compression.as_str().to_string(),
+                    size: size(l.compressed_size),
+                    uncompressed_size: size(l.uncompressed_size),
+                }
+            }
         }
 
         /// One blob of a copy.
@@ -165,6 +212,18 @@ macro_rules! result_records {
                         .collect(),
                     warnings: s.warnings,
                     conversions: s.conversions.into_iter().map(Into::into).collect(),
+                    recompressed: s
+                        .recompressed
+                        .into_iter()
+                        .map(|r| RecompressedLayer {
+                            source: r.source.to_string(),
+                            source_size: size(r.source_size),
+                            digest: r.digest.to_string(),
+                            size: size(r.size),
+                            diff_id: r.diff_id.to_string(),
+                            compression: r.compression.to_string(),
+                        })
+                        .collect(),
                     blobs: s
                         .blobs
                         .into_iter()

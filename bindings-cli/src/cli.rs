@@ -203,6 +203,18 @@ pub struct CopyArgs {
     /// and are reported).
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+    /// Write the layers in this compression, `gzip` or `zstd`, with an
+    /// optional level (`zstd:19`); layers already in it are kept. Their
+    /// digests change and are reported; the config does not.
+    #[arg(long, value_name = "FORMAT[:LEVEL]", conflicts_with_all = ["dest_compress_format", "dest_compress_level"])]
+    pub compress: Option<String>,
+    /// `--compress`'s format alone, as skopeo spells it.
+    #[arg(long, value_name = "FORMAT")]
+    pub dest_compress_format: Option<String>,
+    /// `--compress`'s level alone (gzip 1-9, default 1; zstd 1-19,
+    /// default 3).
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub dest_compress_level: Option<i64>,
     /// Blobs moved at once.
     #[arg(long, short = 'j', value_name = "N", default_value_t = tranship::copy::DEFAULT_JOBS)]
     pub jobs: usize,
@@ -362,6 +374,36 @@ pub enum LayerCommand {
         /// Layer blob files (`-` for standard input).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Compress a layer (plain tar, or already compressed: it is decoded
+    /// first) to gzip or zstd, printing the new blob's digest and size and
+    /// the diff_id. The same input, format and level give the same bytes
+    /// on every machine.
+    Compress {
+        /// The layer file.
+        file: PathBuf,
+        /// Where to write the blob (default: FILE.gz or FILE.zst).
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// `gzip` (default) or `zstd`.
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
+        /// gzip 1-9 (default 1), zstd 1-19 (default 3).
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        level: Option<i64>,
+        /// Threads compressing at once (default: every CPU; the bytes do
+        /// not depend on it).
+        #[arg(long, value_name = "N")]
+        threads: Option<u64>,
+    },
+    /// Decompress a layer blob (gzip, zstd, bzip2, xz or plain) to its
+    /// tar, printing its digest and diff_id.
+    Decompress {
+        /// The layer blob file.
+        file: PathBuf,
+        /// Where to write the tar.
+        #[arg(short, long, value_name = "OUT")]
+        output: PathBuf,
     },
 }
 

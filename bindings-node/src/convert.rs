@@ -1,4 +1,5 @@
-//! `manifest.convert`, `manifest.negotiate` and `diffIdFile`: each reads
+//! `manifest.convert`, `manifest.negotiate`, `diffIdFile`, `compressFile`
+//! and `decompressFile`: each reads
 //! its arguments on the JavaScript thread and does its work (reading
 //! blobs, decompressing, hashing) on a blocking thread, or on the
 //! calling thread in the `...Sync` variants.
@@ -11,12 +12,13 @@ use napi_derive::napi;
 use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
 use tranship::convert::sign::KeySource;
 use tranship::convert::ConvertSettings;
+use tranship::layer::{CompressSettings, DiffIdOptions};
 use tranship::LimitSettings;
 
 use crate::background::blocking;
 use crate::error::{to_js, Result};
 use crate::manifest::Manifest;
-use crate::records::ConversionReport;
+use crate::records::{ConversionReport, LayerDigests};
 
 /// How to convert: the source `config`, a `blobs` store folder, `diffIds`
 /// and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,
@@ -85,21 +87,6 @@ pub struct Served {
     pub needs_empty_layer: bool,
     /// The conversion's report, when converted.
     pub report: Option<ConversionReport>,
-}
-
-/// The digests of a layer blob.
-#[napi(object)]
-pub struct LayerDigests {
-    /// Digest of the uncompressed tar stream.
-    pub diff_id: String,
-    /// Digest of the blob as stored.
-    pub digest: String,
-    /// `none`, `gzip`, `zstd`, `bzip2` or `xz`.
-    pub compression: String,
-    /// Size of the blob as stored.
-    pub size: f64,
-    /// Size of the uncompressed tar stream.
-    pub uncompressed_size: f64,
 }
 
 /// The outcome of `manifest.convert`.
@@ -229,14 +216,7 @@ impl NegotiateJob {
 }
 
 fn diff_id(path: String) -> tranship::Result<LayerDigests> {
-    let l = tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default())?;
-    Ok(LayerDigests {
-        diff_id: l.diff_id.to_string(),
-        digest: l.compressed.to_string(),
-        compression: l.compression.as_str().to_string(),
-        size: l.compressed_size as f64,
-        uncompressed_size: l.uncompressed_size as f64,
-    })
+    Ok(tranship::layer::diff_id_file(path, &DiffIdOptions::default())?.into())
 }
 
 /// The digests of the layer blob file at `path`, read and hashed off the
@@ -252,4 +232,84 @@ pub fn diff_id_file(env: &Env, path: String) -> napi::Result<PromiseRaw<'_, Laye
 #[napi]
 pub fn diff_id_file_sync(path: String) -> Result<LayerDigests> {
     diff_id(path).map_err(to_js)
+}
+
+/// What `compressFile` may be told; every field may be left out.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct CompressOptions {
+    /// `gzip` (default) or `zstd`.
+    pub format: Option<String>,
+    /// gzip 1-9 (default 1), zstd 1-19 (default 3).
+    pub level: Option<i64>,
+    /// Threads compressing at once (default: every CPU; the bytes do not
+    /// depend on it).
+    pub threads: Option<u32>,
+}
+
+fn compress(
+    input: String,
+    output: String,
+    options: CompressOptions,
+) -> tranship::Result<LayerDigests> {
+    let opts = tranship::layer::CompressOptions::from_settings(&CompressSettings {
+        format: options.format,
+        level: options.level,
+        threads: options.threads.map(u64::from),
+        ..CompressSettings::default()
+    })?;
+    Ok(tranship::layer::compress_file(input, output, &opts)?.into())
+}
+
+/// Compresses the layer file `input` (plain tar, or compressed: it is
+/// decoded first) into `output` as gzip or zstd, off the JavaScript
+/// thread, written whole or not at all; resolves to the new blob's
+/// digests. The same input, format and level give the same bytes on
+/// every machine. Rejects with `code` `INVALID_CONFIG`,
+/// `ENCODER_UNAVAILABLE`, `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+#[napi]
+pub fn compress_file(
+    env: &Env,
+    input: String,
+    output: String,
+    options: Option<CompressOptions>,
+) -> napi::Result<PromiseRaw<'_, LayerDigests>> {
+    let options = options.unwrap_or_default();
+    blocking(
+        env,
+        move || compress(input, output, options),
+        |digests| digests,
+    )
+}
+
+/// `compressFile`, blocking the JavaScript thread until done.
+#[napi]
+pub fn compress_file_sync(
+    input: String,
+    output: String,
+    options: Option<CompressOptions>,
+) -> Result<LayerDigests> {
+    compress(input, output, options.unwrap_or_default()).map_err(to_js)
+}
+
+fn decompress(input: String, output: String) -> tranship::Result<LayerDigests> {
+    Ok(tranship::layer::decompress_file(input, output, &DiffIdOptions::default())?.into())
+}
+
+/// Decompresses the layer blob file `input` into the tar `output`, off
+/// the JavaScript thread, written whole or not at all; resolves to its
+/// digests. Rejects with `code` `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+#[napi]
+pub fn decompress_file(
+    env: &Env,
+    input: String,
+    output: String,
+) -> napi::Result<PromiseRaw<'_, LayerDigests>> {
+    blocking(env, move || decompress(input, output), |digests| digests)
+}
+
+/// `decompressFile`, blocking the JavaScript thread until done.
+#[napi]
+pub fn decompress_file_sync(input: String, output: String) -> Result<LayerDigests> {
+    decompress(input, output).map_err(to_js)
 }

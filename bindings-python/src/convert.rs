@@ -1,9 +1,12 @@
 //! `Conversion` (what `Manifest.convert` returns), the signing and digest
-//! arguments of conversions, and `diff_id_file`.
+//! arguments of conversions, and the layer functions (`diff_id_file`,
+//! `compress_file`, `decompress_file`).
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use pythonize::pythonize;
+
+use tranship::layer::{CompressOptions, CompressSettings, DiffIdOptions, LayerDigests};
 
 use crate::error::to_py;
 use crate::manifest::Manifest;
@@ -52,8 +55,55 @@ pub fn diff_id_file<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     // Decompressing and hashing the whole blob runs without the GIL.
     let l = py
-        .detach(|| tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default()))
+        .detach(|| tranship::layer::diff_id_file(path, &DiffIdOptions::default()))
         .map_err(to_py)?;
+    layer_dict(py, &l)
+}
+
+/// Compresses the layer file `input` (plain tar, or compressed: it is
+/// decoded first) into `output` as gzip (default, level 1) or zstd
+/// (level 3), written whole or not at all; returns `diff_id_file`'s dict
+/// for the new blob. The same input, format and level give the same
+/// bytes on every machine and for any `threads`.
+#[pyfunction]
+#[pyo3(signature = (input, output, *, format=None, level=None, threads=None))]
+pub fn compress_file<'py>(
+    py: Python<'py>,
+    input: std::path::PathBuf,
+    output: std::path::PathBuf,
+    format: Option<String>,
+    level: Option<i64>,
+    threads: Option<u64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let opts = CompressOptions::from_settings(&CompressSettings {
+        format,
+        level,
+        threads,
+        ..CompressSettings::default()
+    })
+    .map_err(to_py)?;
+    let l = py
+        .detach(|| tranship::layer::compress_file(input, output, &opts))
+        .map_err(to_py)?;
+    layer_dict(py, &l)
+}
+
+/// Decompresses the layer blob file `input` into the tar `output`,
+/// written whole or not at all; returns `diff_id_file`'s dict for it.
+#[pyfunction]
+pub fn decompress_file<'py>(
+    py: Python<'py>,
+    input: std::path::PathBuf,
+    output: std::path::PathBuf,
+) -> PyResult<Bound<'py, PyDict>> {
+    let l = py
+        .detach(|| tranship::layer::decompress_file(input, output, &DiffIdOptions::default()))
+        .map_err(to_py)?;
+    layer_dict(py, &l)
+}
+
+/// A layer's digests as a dict.
+fn layer_dict<'py>(py: Python<'py>, l: &LayerDigests) -> PyResult<Bound<'py, PyDict>> {
     let result = PyDict::new(py);
     result.set_item("diff_id", l.diff_id.to_string())?;
     result.set_item("digest", l.compressed.to_string())?;

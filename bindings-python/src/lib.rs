@@ -23,7 +23,7 @@ mod _native {
     #[pymodule_export]
     use crate::address::{parse_address, Address};
     #[pymodule_export]
-    use crate::convert::{diff_id_file, Conversion};
+    use crate::convert::{compress_file, decompress_file, diff_id_file, Conversion};
     #[pymodule_export]
     use crate::digest::{parse_digest, Digest};
     #[pymodule_export]

@@ -1,4 +1,5 @@
-//! `manifest.convert`, `manifest.negotiate` and `diffIdFile`.
+//! `manifest.convert`, `manifest.negotiate` and the layer functions
+//! (`diffIdFile`, `compressFile`, `decompressFile`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -6,10 +7,11 @@ use std::sync::Arc;
 use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
 use tranship::convert::sign::KeySource;
 use tranship::convert::ConvertSettings;
+use tranship::layer::{CompressSettings, DiffIdOptions};
 
 use crate::error::TranshipError;
 use crate::manifest::Manifest;
-use crate::records::ConversionReport;
+use crate::records::{ConversionReport, LayerDigests};
 
 /// How to convert: the source `config`, a `blobs` store folder, `diffIds`
 /// and `layerSizes` keyed by layer digest, `name` and `tag` for schema1,
@@ -105,21 +107,6 @@ pub struct Conversion {
     pub report: ConversionReport,
 }
 
-/// The digests of a layer blob.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct LayerDigests {
-    /// Digest of the uncompressed tar stream.
-    pub diff_id: String,
-    /// Digest of the blob as stored.
-    pub digest: String,
-    /// `none`, `gzip`, `zstd`, `bzip2` or `xz`.
-    pub compression: String,
-    /// Size of the blob as stored.
-    pub size: u64,
-    /// Size of the uncompressed tar stream.
-    pub uncompressed_size: u64,
-}
-
 /// Converts `manifest` to `to` (`v2s1`, `v2s2` or `oci`).
 pub fn convert(
     manifest: &tranship::manifest::Manifest,
@@ -178,12 +165,37 @@ pub fn serve(
 /// `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
 #[uniffi::export]
 pub fn diff_id_file(path: String) -> Result<LayerDigests, TranshipError> {
-    let l = tranship::layer::diff_id_file(path, &tranship::layer::DiffIdOptions::default())?;
-    Ok(LayerDigests {
-        diff_id: l.diff_id.to_string(),
-        digest: l.compressed.to_string(),
-        compression: l.compression.as_str().to_string(),
-        size: l.compressed_size,
-        uncompressed_size: l.uncompressed_size,
-    })
+    Ok(tranship::layer::diff_id_file(path, &DiffIdOptions::default())?.into())
+}
+
+/// Compresses the layer file `input` (plain tar, or compressed: it is
+/// decoded first) into `output` as `format` (`gzip` or `zstd`; none:
+/// gzip) at `level` (none: the format's default), on `threads` threads
+/// (none: every CPU; the bytes do not depend on it), written whole or not
+/// at all; returns the new blob's digests. Fails with code
+/// `INVALID_CONFIG`, `ENCODER_UNAVAILABLE`, `INVALID_LAYER`,
+/// `LIMIT_EXCEEDED` or `IO`.
+#[uniffi::export]
+pub fn compress_file(
+    input: String,
+    output: String,
+    format: Option<String>,
+    level: Option<i64>,
+    threads: Option<u32>,
+) -> Result<LayerDigests, TranshipError> {
+    let opts = tranship::layer::CompressOptions::from_settings(&CompressSettings {
+        format,
+        level,
+        threads: threads.map(u64::from),
+        ..CompressSettings::default()
+    })?;
+    Ok(tranship::layer::compress_file(input, output, &opts)?.into())
+}
+
+/// Decompresses the layer blob file `input` into the tar `output`,
+/// written whole or not at all; returns its digests. Fails with code
+/// `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+#[uniffi::export]
+pub fn decompress_file(input: String, output: String) -> Result<LayerDigests, TranshipError> {
+    Ok(tranship::layer::decompress_file(input, output, &DiffIdOptions::default())?.into())
 }

@@ -298,10 +298,19 @@ impl Error {
 
 /// `1 child` or `N children`.
 pub(crate) fn children(n: usize) -> String {
+    counted(n, "child", "children")
+}
+
+/// `1 layer`, `3 layers`.
+pub(crate) fn layers(n: usize) -> String {
+    counted(n, "layer", "layers")
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
-        "1 child".into()
+        format!("1 {one}")
     } else {
-        format!("{n} children")
+        format!("{n} {many}")
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use tranship::copy::{copy_all, CopyRequest, CopySettings, CopySummary};
+use tranship::layer::CompressSettings;
 use tranship::progress::{Phase, Progress, ProgressEvent};
 use tranship::transport::Address;
 use tranship::Result;
@@ -22,6 +23,14 @@ const INTERRUPTED: i32 = 130;
 /// events with `--json`, the summary last. SIGINT and SIGTERM stop it
 /// with nothing named at the destination.
 pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
+    let compress = match &args.compress {
+        Some(spec) => CompressSettings::parse(spec)?,
+        None => CompressSettings {
+            format: args.dest_compress_format.clone(),
+            level: args.dest_compress_level,
+            ..CompressSettings::default()
+        },
+    };
     let settings = CopySettings {
         platforms: args.platform.clone(),
         all: args.all,
@@ -34,6 +43,8 @@ pub fn run(args: &CopyArgs, out: Output) -> Result<()> {
         strip_missing: args.strip_missing,
         preserve_digests: args.preserve_digests,
         referrers: args.no_referrers.then_some(false),
+        compress_format: compress.format,
+        compress_level: compress.level,
     };
     let mut request = CopyRequest::for_sources(&args.sources, &args.destination, &settings)?;
     let registries: Vec<&str> = request
@@ -191,6 +202,12 @@ fn text(s: &CopySummary) -> String {
         text.push_str(&format!(
             "  {} ({what}{found}) -> {}\n",
             r.digest, r.subject
+        ));
+    }
+    for r in &s.recompressed {
+        text.push_str(&format!(
+            "Recompressed to {}: {} -> {} ({} -> {} bytes, diff_id {})\n",
+            r.compression, r.source, r.digest, r.source_size, r.size, r.diff_id
         ));
     }
     for c in &s.conversions {

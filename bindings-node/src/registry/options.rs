@@ -152,6 +152,11 @@ pub struct CopyOptions {
     /// Bring the signatures, attestations and other artifacts that refer
     /// to the images copied (default true).
     pub referrers: Option<bool>,
+    /// Write the layers in this compression, `gzip` or `zstd` (their
+    /// digests change and are reported; layers already in it are kept).
+    pub compress_format: Option<String>,
+    /// The level of that compression (gzip 1-9, zstd 1-19).
+    pub compress_level: Option<i64>,
     /// Called with each `ProgressEvent` of the blobs moved.
     #[napi(ts_type = "(event: ProgressEvent) => void")]
     pub progress: Option<ProgressCallback>,
@@ -199,6 +204,8 @@ impl CopyOptions {
             strip_missing: self.strip_missing.unwrap_or_default(),
             preserve_digests: self.preserve_digests.unwrap_or_default(),
             referrers: self.referrers,
+            compress_format: self.compress_format,
+            compress_level: self.compress_level,
         };
         (settings, Sink::new(self.progress), self.signal)
     }

@@ -29,6 +29,8 @@ from tranship._native import ReferenceError as ReferenceError
 from tranship._native import Registry as Registry
 from tranship._native import RegistryError as RegistryError
 from tranship._native import TranshipError as TranshipError
+from tranship._native import compress_file as compress_file
+from tranship._native import decompress_file as decompress_file
 from tranship._native import diff_id_file as diff_id_file
 from tranship._native import parse_address as parse_address
 from tranship._native import parse_digest as parse_digest
@@ -62,6 +64,8 @@ __all__ = [
     "Registry",
     "RegistryError",
     "TranshipError",
+    "compress_file",
+    "decompress_file",
     "diff_id_file",
     "parse_address",
     "parse_digest",

@@ -30,6 +30,8 @@ __all__ = [
     "Registry",
     "RegistryError",
     "TranshipError",
+    "compress_file",
+    "decompress_file",
     "diff_id_file",
     "parse_address",
     "parse_digest",
@@ -267,6 +269,21 @@ class Conversion:
 def diff_id_file(path: str) -> dict[str, Any]:
     """The digests of a layer blob file."""
 
+def compress_file(
+    input: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    level: int | None = None,
+    threads: int | None = None,
+) -> dict[str, Any]:
+    """Compresses a layer file to gzip or zstd; returns the new blob's digests."""
+
+def decompress_file(
+    input: str | os.PathLike[str], output: str | os.PathLike[str]
+) -> dict[str, Any]:
+    """Decompresses a layer blob file to its tar; returns its digests."""
+
 def parse_manifest(
     data: bytes, content_type: str | None = None, limits: Limits | None = None
 ) -> Manifest:
@@ -422,6 +439,8 @@ class Registry:
         strip_missing: bool = False,
         preserve_digests: bool = False,
         referrers: bool | None = None,
+        compress_format: str | None = None,
+        compress_level: int | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]:
         """Copies an image between addresses; returns the summary as a dict."""
@@ -444,6 +463,8 @@ class Registry:
         strip_missing: bool = False,
         preserve_digests: bool = False,
         referrers: bool | None = None,
+        compress_format: str | None = None,
+        compress_level: int | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> list[dict[str, Any]]:
         """Copies several images into one docker-archive; a summary dict each."""
@@ -516,6 +537,8 @@ class AsyncRegistry:
         strip_missing: bool = False,
         preserve_digests: bool = False,
         referrers: bool | None = None,
+        compress_format: str | None = None,
+        compress_level: int | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> asyncio.Future[dict[str, Any]]: ...
     def check(self, address: str, *, full: bool = False) -> asyncio.Future[dict[str, Any]]: ...
@@ -534,5 +557,7 @@ class AsyncRegistry:
         strip_missing: bool = False,
         preserve_digests: bool = False,
         referrers: bool | None = None,
+        compress_format: str | None = None,
+        compress_level: int | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> asyncio.Future[list[dict[str, Any]]]: ...

@@ -226,7 +226,7 @@ macro_rules! registry_methods {
             /// `format` asks or the destination cannot hold the source's;
             /// returns the summary as a dict. Nothing is named at the
             /// destination unless the whole copy succeeds.
-            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, referrers=None, progress=None))]
+            #[pyo3(signature = (source, destination, *, platforms=None, all=false, format=None, jobs=None, additional_tags=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, referrers=None, compress_format=None, compress_level=None, progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn copy(
                 &self,
@@ -244,6 +244,8 @@ macro_rules! registry_methods {
                 strip_missing: bool,
                 preserve_digests: bool,
                 referrers: Option<bool>,
+                compress_format: Option<String>,
+                compress_level: Option<i64>,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let settings = CopySettings {
@@ -258,6 +260,8 @@ macro_rules! registry_methods {
                     strip_missing,
                     preserve_digests,
                     referrers,
+                    compress_format,
+                    compress_level,
                 };
                 let call = operations::copy(&self.0, source, destination, &settings, progress)?;
                 $run(py, call)
@@ -279,7 +283,7 @@ macro_rules! registry_methods {
             /// blobs stored once, the archive renamed into place only
             /// when every image is in it. Takes `copy`'s options;
             /// returns a summary dict per image, in order.
-            #[pyo3(signature = (sources, destination, *, platforms=None, all=false, format=None, jobs=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, referrers=None, progress=None))]
+            #[pyo3(signature = (sources, destination, *, platforms=None, all=false, format=None, jobs=None, legacy=false, signing_key=None, unsigned=false, strip_missing=false, preserve_digests=false, referrers=None, compress_format=None, compress_level=None, progress=None))]
             #[allow(clippy::too_many_arguments)]
             fn copy_all(
                 &self,
@@ -296,6 +300,8 @@ macro_rules! registry_methods {
                 strip_missing: bool,
                 preserve_digests: bool,
                 referrers: Option<bool>,
+                compress_format: Option<String>,
+                compress_level: Option<i64>,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
                 let settings = CopySettings {
@@ -310,6 +316,8 @@ macro_rules! registry_methods {
                     strip_missing,
                     preserve_digests,
                     referrers,
+                    compress_format,
+                    compress_level,
                 };
                 let call = operations::copy_all(&self.0, sources, destination, &settings, progress)?;
                 $run(py, call)

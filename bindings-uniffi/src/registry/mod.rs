@@ -248,6 +248,8 @@ impl Registry {
         strip_missing = false,
         preserve_digests = false,
         referrers = None,
+        compress_format = None,
+        compress_level = None,
         progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -266,6 +268,8 @@ impl Registry {
         strip_missing: bool,
         preserve_digests: bool,
         referrers: Option<bool>,
+        compress_format: Option<String>,
+        compress_level: Option<i64>,
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<CopySummary, TranshipError> {
         let settings = CopySettings {
@@ -280,6 +284,8 @@ impl Registry {
             strip_missing,
             preserve_digests,
             referrers,
+            compress_format,
+            compress_level,
         };
         let mut request = CopyRequest::from_settings(&source, &destination, &settings)?;
         request.options.progress = sink(progress);
@@ -315,6 +321,8 @@ impl Registry {
         strip_missing = false,
         preserve_digests = false,
         referrers = None,
+        compress_format = None,
+        compress_level = None,
         progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -332,6 +340,8 @@ impl Registry {
         strip_missing: bool,
         preserve_digests: bool,
         referrers: Option<bool>,
+        compress_format: Option<String>,
+        compress_level: Option<i64>,
         progress: Option<Arc<dyn ProgressListener>>,
     ) -> Result<Vec<CopySummary>, TranshipError> {
         let settings = CopySettings {
@@ -346,6 +356,8 @@ impl Registry {
             strip_missing,
             preserve_digests,
             referrers,
+            compress_format,
+            compress_level,
         };
         let mut request = CopyRequest::for_sources(&sources, &destination, &settings)?;
         request.options.progress = sink(progress);

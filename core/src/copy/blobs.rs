@@ -164,7 +164,13 @@ impl Using<'_> {
 }
 
 /// Reports an upload event for `blob` to the copy's progress sink.
-fn report(options: &CopyOptions, blob: &BlobRef, phase: Phase, done: u64, total: Option<u64>) {
+pub(super) fn report(
+    options: &CopyOptions,
+    blob: &BlobRef,
+    phase: Phase,
+    done: u64,
+    total: Option<u64>,
+) {
     if let Some(sink) = &options.progress {
         sink.on_event(&ProgressEvent {
             direction: Direction::Upload,
@@ -179,7 +185,7 @@ fn report(options: &CopyOptions, blob: &BlobRef, phase: Phase, done: u64, total:
 /// The blob as a local range: the source's own file, or a staged
 /// download (removed when the guard drops, unless the destination moved
 /// it into place).
-async fn local_copy(
+pub(super) async fn local_copy(
     source: &dyn ImageSource,
     destination: &dyn ImageDestination,
     blob: &BlobRef,
@@ -212,16 +218,21 @@ pub(super) async fn read_small(
 }
 
 /// A staged file, removed when dropped (a no-op once it was moved).
-struct Staged(PathBuf);
+pub(super) struct Staged(pub(super) PathBuf);
 
 impl Staged {
     /// A staging path for `blob` in the destination's staging folder.
     fn new(destination: &dyn ImageDestination, blob: &BlobRef) -> Staged {
-        Staged(destination.staging_dir().join(format!(
-            ".tranship-stage-{}-{}",
-            std::process::id(),
-            blob.digest.hex()
-        )))
+        Staged::named(destination, blob.digest.hex())
+    }
+
+    /// A staging path called `what` in the destination's staging folder.
+    pub(super) fn named(destination: &dyn ImageDestination, what: &str) -> Staged {
+        Staged(
+            destination
+                .staging_dir()
+                .join(format!(".tranship-stage-{}-{what}", std::process::id(),)),
+        )
     }
 }
 

@@ -10,12 +10,13 @@ mod blobs;
 mod open;
 mod options;
 mod plan;
+mod recompress;
 mod referrers;
 mod summary;
 
 pub use open::{copy, copy_all, CopyRequest, CopySettings};
 pub use options::{CopyOptions, DEFAULT_JOBS};
-pub use summary::{BlobSummary, CopySummary, ReferrerSummary};
+pub use summary::{BlobSummary, CopySummary, RecompressedLayer, ReferrerSummary};
 
 use crate::convert::{convert, ConvertOptions, Target};
 use crate::digest::Digest;
@@ -54,6 +55,7 @@ pub async fn copy_image(
         schema1_name,
         moved: Vec::new(),
         conversions: Vec::new(),
+        recompressed: Vec::new(),
         manifests: Vec::new(),
         written: Vec::new(),
         brought: Vec::new(),
@@ -111,6 +113,7 @@ pub async fn copy_image(
         referrers: run.brought,
         warnings: run.warnings,
         conversions: run.conversions,
+        recompressed: run.recompressed,
         bytes_copied: run
             .moved
             .iter()
@@ -203,6 +206,7 @@ struct Run<'a> {
     schema1_name: Schema1Name,
     moved: Vec<Moved>,
     conversions: Vec<crate::convert::ConversionReport>,
+    recompressed: Vec<RecompressedLayer>,
     manifests: Vec<Digest>,
     /// Every manifest written: its source digest and the digest written.
     written: Vec<(Digest, Digest)>,
@@ -252,8 +256,16 @@ impl Run<'_> {
         }
         let upconvert = matches!(manifest.kind(), ManifestKind::Schema1(_))
             && matches!(target, Some(Target::Schema2 | Target::Oci));
-        let blobs = image_blobs(&manifest);
-        let moved = move_blobs(
+        let recompression = self.recompression(&manifest, target)?;
+        let blobs: Vec<_> = image_blobs(&manifest)
+            .into_iter()
+            .filter(|b| {
+                !recompression
+                    .as_ref()
+                    .is_some_and(|r| r.includes(&b.digest))
+            })
+            .collect();
+        let mut moved = move_blobs(
             self.source,
             self.destination,
             &blobs,
@@ -261,10 +273,28 @@ impl Run<'_> {
             self.options,
         )
         .await?;
+        let recompressed = match &recompression {
+            Some(chosen) => {
+                recompress::recompress(self.source, self.destination, chosen, self.options).await?
+            }
+            None => Vec::new(),
+        };
+        moved.extend(recompressed.iter().map(|r| Moved {
+            digest: r.digest.clone(),
+            size: r.size,
+            outcome: crate::image::BlobOutcome::Copied,
+            diff_id: Some(r.diff_id.clone()),
+        }));
         let Some(target) = target else {
             self.moved.extend(moved);
-            self.written.push((manifest.digest(), manifest.digest()));
-            return Ok(manifest);
+            let written = if recompressed.is_empty() {
+                manifest.clone()
+            } else {
+                recompress::rename_layers(&manifest, &recompressed, self.options)?
+            };
+            self.recompressed.extend(recompressed);
+            self.written.push((manifest.digest(), written.digest()));
+            return Ok(written);
         };
         let mut opts = ConvertOptions::new(target).with_signing(self.options.signing.clone());
         opts.limits = self.options.limits;
@@ -273,6 +303,12 @@ impl Run<'_> {
             if let Some(diff_id) = &m.diff_id {
                 opts = opts.with_diff_id(m.digest.clone(), diff_id.clone());
             }
+        }
+        // The source's layers, as the conversion names them.
+        for r in &recompressed {
+            opts = opts
+                .with_layer_size(r.source.clone(), r.source_size)
+                .with_diff_id(r.source.clone(), r.diff_id.clone());
         }
         if let Some(image) = manifest.as_image() {
             let limit = self.options.limits.max_config_bytes;
@@ -288,7 +324,12 @@ impl Run<'_> {
             })?;
             opts = opts.with_name_and_tag(name, tag);
         }
-        let conversion = convert(&manifest, &opts)?;
+        let mut conversion = convert(&manifest, &opts)?;
+        if !recompressed.is_empty() {
+            conversion.manifest =
+                recompress::rename_layers(&conversion.manifest, &recompressed, self.options)?;
+            conversion.report.result_digest = conversion.manifest.digest();
+        }
         if let Some(config) = &conversion.config {
             let digest = Digest::sha256(config);
             self.destination
@@ -308,10 +349,27 @@ impl Run<'_> {
             }
         }
         self.moved.extend(moved);
+        self.recompressed.extend(recompressed);
         self.conversions.push(conversion.report);
         self.written
             .push((manifest.digest(), conversion.manifest.digest()));
         Ok(conversion.manifest)
+    }
+
+    /// The layers of `manifest` to write in another compression, when it
+    /// is written as `target` says.
+    fn recompression(
+        &self,
+        manifest: &Manifest,
+        target: Option<Target>,
+    ) -> Result<Option<recompress::Recompression>> {
+        let written = match target {
+            None => manifest.format(),
+            Some(Target::Schema1) => crate::manifest::ManifestFormat::Schema1Signed,
+            Some(Target::Schema2) => crate::manifest::ManifestFormat::Schema2,
+            Some(Target::Oci) => crate::manifest::ManifestFormat::OciManifest,
+        };
+        recompress::choose(manifest, written, self.destination, self.options)
     }
 
     /// Refuses, before anything is written, a copy that would change a
@@ -319,7 +377,16 @@ impl Run<'_> {
     fn refuse_changes(&self, root: &Manifest, plan: &Plan, chosen: &[Manifest]) -> Result<()> {
         let mut why = Vec::new();
         for image in chosen {
-            if let Some(target) = self.target(image) {
+            let target = self.target(image);
+            if let Some(chosen) = self.recompression(image, target)? {
+                why.push(format!(
+                    "{} would have {} recompressed to {}",
+                    image.digest(),
+                    crate::error::layers(chosen.layers.len()),
+                    chosen.options.format
+                ));
+            }
+            if let Some(target) = target {
                 if !target.keeps(image.format()) {
                     why.push(format!(
                         "{} ({}) would be converted to {target}",

@@ -3,6 +3,7 @@
 use super::{copy_image, CopyOptions, CopySummary};
 use crate::convert::{KeySource, Signing};
 use crate::error::{Error, Result};
+use crate::layer::{CompressOptions, CompressSettings};
 use crate::places::{open_destination, open_source, Naming};
 use crate::reference::Reference;
 use crate::registry::Client;
@@ -105,6 +106,13 @@ impl CopyRequest {
         o.strip_missing = settings.strip_missing;
         o.preserve_digests = settings.preserve_digests;
         o.referrers = settings.referrers.unwrap_or(true);
+        if settings.compress_format.is_some() || settings.compress_level.is_some() {
+            o.compress = Some(CompressOptions::from_settings(&CompressSettings {
+                format: settings.compress_format.clone(),
+                level: settings.compress_level,
+                ..CompressSettings::default()
+            })?);
+        }
         if o.format == Some(crate::convert::Target::Schema1) {
             o.signing = Signing::choose(
                 settings.signing_key.clone().map(KeySource::File).as_ref(),
@@ -273,6 +281,11 @@ pub struct CopySettings {
     pub preserve_digests: bool,
     /// Bring the artifacts that refer to what is copied (default: yes).
     pub referrers: Option<bool>,
+    /// Write the layers in this compression: `gzip` or `zstd` (default
+    /// gzip when only a level is given).
+    pub compress_format: Option<String>,
+    /// The level of that compression (gzip 1-9, zstd 1-19).
+    pub compress_level: Option<i64>,
 }
 
 /// Copies the image `request.source` names to `request.destination`;

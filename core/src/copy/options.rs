@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::convert::{Signing, Target};
+use crate::layer::CompressOptions;
 use crate::limits::Limits;
 use crate::platform::Platform;
 use crate::progress::Progress;
@@ -48,6 +49,11 @@ pub struct CopyOptions {
     /// attestations, SBOMs: the referrers API, its tag schema and cosign's
     /// tags), as they are.
     pub referrers: bool,
+    /// Write the image's layers in this compression (their digests
+    /// change and are reported; layers already in it are kept). Without
+    /// it, plain layers going to a registry are written in gzip unless
+    /// `preserve_digests` is set.
+    pub compress: Option<CompressOptions>,
     /// Size caps for what is read.
     pub limits: Limits,
     /// Receives blob progress events.
@@ -67,6 +73,7 @@ impl Default for CopyOptions {
             strip_missing: false,
             preserve_digests: false,
             referrers: true,
+            compress: None,
             limits: Limits::default(),
             progress: None,
         }
@@ -85,6 +92,7 @@ impl std::fmt::Debug for CopyOptions {
             .field("strip_missing", &self.strip_missing)
             .field("preserve_digests", &self.preserve_digests)
             .field("referrers", &self.referrers)
+            .field("compress", &self.compress)
             .finish_non_exhaustive()
     }
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::convert::ConversionReport;
 use crate::digest::Digest;
+use crate::layer::LayerFormat;
 
 /// The outcome of one copy.
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +41,9 @@ pub struct CopySummary {
     pub warnings: Vec<String>,
     /// Every conversion, with old and new digests.
     pub conversions: Vec<ConversionReport>,
+    /// Every layer written in another compression, with its old and new
+    /// digest (the diff_id is unchanged).
+    pub recompressed: Vec<RecompressedLayer>,
     /// Every blob, once each.
     pub blobs: Vec<BlobSummary>,
     /// Bytes written to the destination (blobs that existed or were
@@ -58,6 +62,23 @@ pub struct BlobSummary {
     pub size: u64,
     /// `existed`, `mounted` or `copied`.
     pub outcome: &'static str,
+}
+
+/// A layer a copy wrote in another compression.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecompressedLayer {
+    /// The source blob's digest.
+    pub source: Digest,
+    /// The source blob's size.
+    pub source_size: u64,
+    /// The new blob's digest, as the written manifest names it.
+    pub digest: Digest,
+    /// The new blob's size.
+    pub size: u64,
+    /// The diff_id, the same for both.
+    pub diff_id: Digest,
+    /// The new blob's compression.
+    pub compression: LayerFormat,
 }
 
 /// An artifact copied because it refers to an image copied.

@@ -281,6 +281,13 @@ pub trait ImageDestination: Send + Sync {
     /// finished file into place).
     fn follows_fetches(&self) -> bool;
 
+    /// Whether plain (uncompressed) layers should be compressed on their
+    /// way in: true for registries, as pulls move the bytes over the
+    /// network (the default: no).
+    fn compresses_layers(&self) -> bool {
+        false
+    }
+
     /// Makes the blob present without moving bytes when it can: `Existed`
     /// when it is there, `Mounted` when a registry mounted it; `None`
     /// when its bytes must be given to [`ImageDestination::put_blob`].

@@ -32,7 +32,7 @@
 
 mod batch;
 mod cache;
-mod codec;
+pub(crate) mod codec;
 mod compression;
 mod diff_id;
 mod empty;

@@ -151,6 +151,10 @@ impl ImageDestination for RegistryDestination {
         true
     }
 
+    fn compresses_layers(&self) -> bool {
+        true
+    }
+
     fn reuse_blob<'a>(&'a self, blob: &'a BlobRef) -> BoxFuture<'a, Result<Option<BlobOutcome>>> {
         Box::pin(async move {
             if self

@@ -104,7 +104,10 @@ pub fn compress_file(
     output: impl AsRef<Path>,
     opts: &CompressOptions,
 ) -> Result<LayerDigests> {
-    Ok(recompress_file(input.as_ref(), output.as_ref(), opts)?.layer)
+    let input = input.as_ref();
+    let name = input.display().to_string();
+    let file = File::open(input).map_err(|e| Error::io(format!("opening layer {name}"), e))?;
+    Ok(recompress(file, &name, output.as_ref(), opts)?.layer)
 }
 
 /// A layer written by [`encode`]: the new blob and content, and the
@@ -115,19 +118,20 @@ pub(crate) struct Encoded {
     pub(crate) input_size: u64,
 }
 
-/// [`compress_file`], also returning what the input was (for a copy,
-/// which checks it against the digest the source gave).
-pub(crate) fn recompress_file(
-    input: &Path,
+/// Compresses the layer read from `input` (called `name` in errors) into
+/// the file at `output`, written whole or not at all, also returning
+/// what the input was (a copy checks it against the digest the source
+/// gave).
+pub(crate) fn recompress(
+    input: impl Read,
+    name: &str,
     output: &Path,
     opts: &CompressOptions,
 ) -> Result<Encoded> {
     opts.check_available()?;
-    let name = input.display().to_string();
-    let file = File::open(input).map_err(|e| Error::io(format!("opening layer {name}"), e))?;
     let target = AtomicFile::beside(output);
     let mut out = io::BufWriter::with_capacity(256 * 1024, target.create()?);
-    let encoded = encode(file, &name, &mut out, opts)?;
+    let encoded = encode(input, name, &mut out, opts)?;
     let out = out
         .into_inner()
         .map_err(|e| Error::io(format!("writing {}", output.display()), e.into_error()))?;

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::layer::{Compression, DiffIdOptions};
 
 /// A format layers are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LayerFormat {
     /// gzip: levels 1 to 9, default 1.
     Gzip,
@@ -30,6 +31,14 @@ impl LayerFormat {
         match self {
             LayerFormat::Gzip => 1..=9,
             LayerFormat::Zstd => 1..=19,
+        }
+    }
+
+    /// The file name extension of a blob in this format: `gz`, `zst`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            LayerFormat::Gzip => "gz",
+            LayerFormat::Zstd => "zst",
         }
     }
 
