@@ -135,6 +135,16 @@ fn args(case: &Case, scratch: &image_view::Scratch) -> Vec<String> {
             ),
             "convert" => (&["convert"], convert_flags(case), vec![]),
             "diff_id" => (&["layer", "diff-id"], vec![], vec![path_arg(case, "file")]),
+            "compress" => (
+                &["layer", "compress"],
+                compress_flags(case, scratch),
+                vec![path_arg(case, "file")],
+            ),
+            "decompress" => (
+                &["layer", "decompress"],
+                vec!["-o".into(), scratch.0.join("out").display().to_string()],
+                vec![path_arg(case, "file")],
+            ),
             "negotiate" => (&["negotiate"], negotiate_flags(case), vec![]),
             "copy" => (
                 &["copy"],
@@ -159,8 +169,29 @@ fn args(case: &Case, scratch: &image_view::Scratch) -> Vec<String> {
 }
 
 /// `copy` cases: quiet, with the platforms and choices the case gives.
+/// `layer compress` into the scratch folder, with the case's format,
+/// level and threads.
+fn compress_flags(case: &Case, scratch: &image_view::Scratch) -> Vec<String> {
+    let mut flags = vec!["-o".into(), scratch.0.join("out").display().to_string()];
+    if let Some(format) = case.str("format") {
+        flags.push(format!("--format={format}"));
+    }
+    for key in ["level", "threads"] {
+        if let Some(n) = case.input.get(key) {
+            flags.push(format!("--{key}={n}"));
+        }
+    }
+    flags
+}
+
 fn copy_flags(case: &Case) -> Vec<String> {
     let mut flags = vec!["-q".to_string()];
+    if let Some(format) = case.str("compress_format") {
+        flags.push(format!("--dest-compress-format={format}"));
+    }
+    if let Some(level) = case.input.get("compress_level") {
+        flags.push(format!("--dest-compress-level={level}"));
+    }
     for platform in image_view::strings(case, "platforms") {
         flags.push(format!("--platform={platform}"));
     }
@@ -238,6 +269,9 @@ fn schema1_view(case: &Case, value: Value) -> Value {
 
 fn run(case: &Case) -> Outcome {
     let scratch = image_view::Scratch::new("cli");
+    if matches!(case.op.as_str(), "compress" | "decompress") {
+        std::fs::create_dir_all(&scratch.0).expect("scratch folder");
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_tranship"))
         .args(args(case, &scratch))
         .output()
@@ -258,6 +292,12 @@ fn run(case: &Case) -> Outcome {
     }
     match (out.status.code(), kind.as_str()) {
         // `layer diff-id` lists one object per file; the case has one.
+        (Some(0), "layer_compress" | "layer_decompress") => {
+            if let Value::Object(map) = &mut value {
+                map.remove("file");
+            }
+            Ok(value)
+        }
         (Some(0), "layer_diff_id") => {
             let mut layer = value["layers"][0].take();
             if let Value::Object(map) = &mut layer {

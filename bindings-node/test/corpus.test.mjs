@@ -77,6 +77,14 @@ const conversionReport = (r) => ({
   lost: r.lost,
 })
 
+const layerView = (l) => ({
+  diff_id: l.diffId,
+  digest: l.digest,
+  compression: l.compression,
+  size: l.size,
+  uncompressed_size: l.uncompressedSize,
+})
+
 const signing = (input, dir) => ({
   unsigned: input.unsigned === true,
   signingKey: input.signing_key ? readFileSync(join(dir, input.signing_key)) : undefined,
@@ -173,14 +181,27 @@ const ops = {
     }
     return result
   },
-  diff_id: async (input, dir) => {
-    const l = await tranship.diffIdFile(join(dir, input.file))
-    return {
-      diff_id: l.diffId,
-      digest: l.digest,
-      compression: l.compression,
-      size: l.size,
-      uncompressed_size: l.uncompressedSize,
+  diff_id: async (input, dir) => layerView(await tranship.diffIdFile(join(dir, input.file))),
+  compress: async (input, dir) => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tranship-corpus-node-'))
+    try {
+      return layerView(
+        await tranship.compressFile(join(dir, input.file), join(scratch, 'out'), {
+          format: input.format,
+          level: input.level,
+          threads: input.threads,
+        }),
+      )
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
+  },
+  decompress: async (input, dir) => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tranship-corpus-node-'))
+    try {
+      return layerView(await tranship.decompressFile(join(dir, input.file), join(scratch, 'out')))
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
     }
   },
   negotiate: async (input, dir) => {
@@ -222,6 +243,8 @@ const ops = {
         stripMissing: input.strip_missing === true,
         preserveDigests: input.preserve_digests === true,
         referrers: input.referrers,
+        compressFormat: input.compress_format,
+        compressLevel: input.compress_level,
       })
       return {
         destination_digest: s.destinationDigest,

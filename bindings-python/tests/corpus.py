@@ -132,6 +132,22 @@ def diff_id(inp: dict[str, Any], case_dir: Path) -> Any:
     return tranship.diff_id_file(str(case_dir / inp["file"]))
 
 
+def compress(inp: dict[str, Any], case_dir: Path) -> Any:
+    with tempfile.TemporaryDirectory() as scratch:
+        return tranship.compress_file(
+            case_dir / inp["file"],
+            Path(scratch) / "out",
+            format=inp.get("format"),
+            level=inp.get("level"),
+            threads=inp.get("threads"),
+        )
+
+
+def decompress(inp: dict[str, Any], case_dir: Path) -> Any:
+    with tempfile.TemporaryDirectory() as scratch:
+        return tranship.decompress_file(case_dir / inp["file"], Path(scratch) / "out")
+
+
 def negotiate(inp: dict[str, Any], case_dir: Path) -> Any:
     contents = []
     if "config" in inp:
@@ -168,6 +184,8 @@ def copy(inp: dict[str, Any], case_dir: Path) -> Any:
             strip_missing=inp.get("strip_missing") is True,
             preserve_digests=inp.get("preserve_digests") is True,
             referrers=inp.get("referrers"),
+            compress_format=inp.get("compress_format"),
+            compress_level=inp.get("compress_level"),
         )
     return {field: summary[field] for field in COPY_FIELDS}
 
@@ -190,6 +208,8 @@ OPS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "platform_select": platform_select,
     "convert": convert,
     "diff_id": diff_id,
+    "compress": compress,
+    "decompress": decompress,
     "negotiate": negotiate,
     "copy": copy,
     "check": check,

@@ -98,6 +98,24 @@ fun signedView(body: ByteArray): Triple<String, Boolean, String?>? {
     }
 }
 
+fun layerView(l: LayerDigests) = mapOf(
+    "diff_id" to l.diffId,
+    "digest" to l.digest,
+    "compression" to l.compression,
+    "size" to l.size,
+    "uncompressed_size" to l.uncompressedSize,
+)
+
+/** Runs [body] with a file path inside a fresh temporary folder, removed after. */
+fun <T> inScratch(body: (File) -> T): T {
+    val scratch = java.nio.file.Files.createTempDirectory("tranship-corpus-kotlin-").toFile()
+    try {
+        return body(File(scratch, "out"))
+    } finally {
+        scratch.deleteRecursively()
+    }
+}
+
 fun stringMap(o: JSONObject?): Map<String, String> = o?.keySet()?.associateWith { o.getString(it) } ?: emptyMap()
 
 val ops: Map<String, Op> = mapOf(
@@ -185,15 +203,22 @@ val ops: Map<String, Op> = mapOf(
             }
         }
     },
-    "diff_id" to { input, dir ->
-        val l = diffIdFile(File(dir, input.getString("file")).path)
-        mapOf(
-            "diff_id" to l.diffId,
-            "digest" to l.digest,
-            "compression" to l.compression,
-            "size" to l.size,
-            "uncompressed_size" to l.uncompressedSize,
-        )
+    "diff_id" to { input, dir -> layerView(diffIdFile(File(dir, input.getString("file")).path)) },
+    "compress" to { input, dir ->
+        inScratch { out ->
+            layerView(
+                compressFile(
+                    File(dir, input.getString("file")).path,
+                    out.path,
+                    input.str("format"),
+                    if (input.has("level")) input.getLong("level") else null,
+                    if (input.has("threads")) input.getInt("threads").toUInt() else null,
+                ),
+            )
+        }
+    },
+    "decompress" to { input, dir ->
+        inScratch { out -> layerView(decompressFile(File(dir, input.getString("file")).path, out.path)) }
     },
     "negotiate" to { input, dir ->
         val contents = mutableListOf<ByteArray>()
@@ -244,6 +269,8 @@ val ops: Map<String, Op> = mapOf(
                         stripMissing = input.optBoolean("strip_missing", false),
                         preserveDigests = input.optBoolean("preserve_digests", false),
                         referrers = if (input.has("referrers")) input.getBoolean("referrers") else null,
+                        compressFormat = input.str("compress_format"),
+                        compressLevel = if (input.has("compress_level")) input.getLong("compress_level") else null,
                     )
                 }
             }

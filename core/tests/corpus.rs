@@ -12,7 +12,10 @@ use serde_json::{json, Value};
 use tranship::convert::negotiate::{NegotiateSettings, Negotiation};
 use tranship::convert::sign::KeySource;
 use tranship::convert::{convert, ConvertOptions, ConvertSettings};
-use tranship::layer::{diff_id_file, DiffIdOptions};
+use tranship::layer::{
+    compress_file, decompress_file, diff_id_file, CompressOptions, CompressSettings, DiffIdOptions,
+    LayerDigests,
+};
 use tranship::manifest::Manifest;
 use tranship::{Address, Algorithm, Digest, Error, LimitSettings, Limits, Platform, Reference};
 
@@ -109,13 +112,38 @@ fn diff_id_case(case: &Case) -> Result<Value, Error> {
         case.file("file").expect("input.file"),
         &DiffIdOptions::default(),
     )?;
-    Ok(json!({
+    Ok(layer_view(&l))
+}
+
+/// `compress` and `decompress` cases: the layer written into a scratch
+/// folder, its digests reported as `diff_id` cases report them.
+fn codec_case(case: &Case) -> Result<Value, Error> {
+    let scratch = image_view::Scratch::new("rust");
+    std::fs::create_dir_all(&scratch.0).map_err(|e| Error::io("scratch", e))?;
+    let input = case.file("file").expect("input.file");
+    let output = scratch.0.join("out");
+    let l = if case.op == "compress" {
+        let opts = CompressOptions::from_settings(&CompressSettings {
+            format: case.str("format").map(String::from),
+            level: case.input.get("level").and_then(Value::as_i64),
+            threads: case.input.get("threads").and_then(Value::as_u64),
+            ..CompressSettings::default()
+        })?;
+        compress_file(input, &output, &opts)?
+    } else {
+        decompress_file(input, &output, &DiffIdOptions::default())?
+    };
+    Ok(layer_view(&l))
+}
+
+fn layer_view(l: &LayerDigests) -> Value {
+    json!({
         "diff_id": l.diff_id.to_string(),
         "digest": l.compressed.to_string(),
         "compression": l.compression.as_str(),
         "size": l.compressed_size,
         "uncompressed_size": l.uncompressed_size,
-    }))
+    })
 }
 
 fn run(case: &Case) -> Outcome {
@@ -159,6 +187,7 @@ fn run(case: &Case) -> Outcome {
         }),
         "convert" => convert_case(case),
         "diff_id" => diff_id_case(case),
+        "compress" | "decompress" => codec_case(case),
         "negotiate" => negotiate_case(case),
         "copy" => copy_case(case),
         "check" => check_case(case),
@@ -218,6 +247,8 @@ fn copy_case(case: &Case) -> Result<Value, Error> {
         strip_missing: image_view::flag(case, "strip_missing"),
         preserve_digests: image_view::flag(case, "preserve_digests"),
         referrers: image_view::optional_flag(case, "referrers"),
+        compress_format: case.str("compress_format").map(String::from),
+        compress_level: case.input.get("compress_level").and_then(Value::as_i64),
         ..CopySettings::default()
     };
     let request =

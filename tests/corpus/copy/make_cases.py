@@ -203,6 +203,17 @@ def write_cases(index, children, damaged, signed):
     case("copy", "sparse-source-present-platform", "asking a sparse source for the platform it holds: copied, and the index stays sparse with the same digest",
          src("sparse", platforms=["linux/amd64"]), copied(index, children, [amd64], False))
 
+    case("copy", "compress-gzip-keeps-gzip-layers", "compress_format gzip on an image whose layers are gzip already: nothing is recompressed, every digest is kept",
+         src("multi", compress_format="gzip"), copied(index, children, [amd64, arm64, armv7], False))
+    case("copy", "compress-refused-by-preserve-digests", "recompressing gzip layers to zstd changes their digests; with preserve_digests it is refused before anything is written",
+         src("multi", compress_format="zstd", preserve_digests=True), error="DIGESTS_NOT_PRESERVED")
+    case("copy", "compress-zstd-into-v2s2-refused", "a Docker schema 2 manifest cannot carry zstd layers: refused, naming the way out (an OCI manifest)",
+         src("multi", format="v2s2", compress_format="zstd"), error="CONVERSION")
+    case("copy", "compress-unknown-format", "a layer compression other than gzip or zstd is refused",
+         src("multi", compress_format="brotli"), error="INVALID_CONFIG")
+    case("copy", "compress-level-out-of-range", "zstd levels stop at 19",
+         src("multi", compress_format="zstd", compress_level=22), error="INVALID_CONFIG")
+
     subject, brought = signed
     signed_summary = {
         "destination_digest": subject, "media_type": MANIFEST, "platforms": [], "sparse": [],

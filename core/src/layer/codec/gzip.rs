@@ -127,8 +127,15 @@ pub(super) fn encode<T>(
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the gzip writer panicked")));
         // A failure to write (or to compress) explains a failure to hand
-        // over blocks, so it is told first.
-        written.and(produced)
+        // over blocks, so it is told first; a stream left unfinished
+        // because the input failed tells the input's error.
+        match (written?, produced) {
+            (_, Err(e)) => Err(e),
+            (true, Ok(value)) => Ok(value),
+            (false, Ok(_)) => Err(io::Error::other(
+                "the gzip stream stopped before its last block",
+            )),
+        }
     })
 }
 
@@ -157,12 +164,13 @@ fn work(level: u32, jobs: &Mutex<Receiver<Job>>, done: &SyncSender<Done>) {
     }
 }
 
-/// Writes the header, the blocks in their order and the trailer.
+/// Writes the header, the blocks in their order and the trailer; false
+/// when the blocks stopped before the last one (the input failed).
 fn write_blocks(
     output: &mut (dyn Write + Send),
     done: Receiver<Done>,
     tickets: SyncSender<()>,
-) -> io::Result<()> {
+) -> io::Result<bool> {
     output.write_all(&HEADER)?;
     let mut waiting = BTreeMap::new();
     let mut next = 0;
@@ -181,13 +189,12 @@ fn write_blocks(
                 output.write_all(&crc.clone().finalize().to_le_bytes())?;
                 // ISIZE is the length modulo 2^32, as RFC 1952 says.
                 output.write_all(&(len as u32).to_le_bytes())?;
-                return output.flush();
+                output.flush()?;
+                return Ok(true);
             }
         }
     }
-    Err(io::Error::other(
-        "the gzip stream stopped before its last block",
-    ))
+    Ok(false)
 }
 
 /// The sink `produce` writes to: cuts the bytes into blocks.

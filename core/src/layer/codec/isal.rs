@@ -27,6 +27,23 @@ pub(super) fn encoder_available() -> bool {
     }
 }
 
+/// A heap value of `T` with every byte zero (C state structs are large:
+/// they live on the heap, and never move).
+///
+/// # Safety
+/// All-zero bytes must be a valid `T`.
+unsafe fn zeroed_box<T>() -> Box<T> {
+    let layout = std::alloc::Layout::new::<T>();
+    // SAFETY: the C state structs have a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+    if ptr.is_null() {
+        std::alloc::handle_alloc_error(layout);
+    }
+    // SAFETY: allocated with T's layout by the global allocator, as Box
+    // frees it; the caller vouches that zeroes are a valid T.
+    unsafe { Box::from_raw(ptr) }
+}
+
 /// A raw-deflate compressor at one of ISA-L's levels (1 to 3), reused
 /// block after block.
 pub(super) struct Deflater {
@@ -50,7 +67,7 @@ impl Deflater {
         };
         // SAFETY: isal_zstream is plain C data for which all-zero is a
         // valid (uninitialised) value; isal_deflate_init sets it up.
-        let mut stream: Box<ffi::isal_zstream> = unsafe { Box::new_zeroed().assume_init() };
+        let mut stream: Box<ffi::isal_zstream> = unsafe { zeroed_box() };
         unsafe { ffi::isal_deflate_init(&mut *stream) };
         Deflater {
             stream,
@@ -127,7 +144,7 @@ impl<R: BufRead> GzipReader<R> {
     pub(super) fn new(input: R) -> GzipReader<R> {
         // SAFETY: inflate_state is plain C data for which all-zero is
         // valid; isal_inflate_init sets it up.
-        let mut state: Box<ffi::inflate_state> = unsafe { Box::new_zeroed().assume_init() };
+        let mut state: Box<ffi::inflate_state> = unsafe { zeroed_box() };
         unsafe { ffi::isal_inflate_init(&mut *state) };
         GzipReader {
             input,

@@ -151,7 +151,7 @@ fn a_bomb_stops_at_the_limit() {
     compress(&zeros[..], &mut blob, &CompressOptions::default()).expect("gzip");
     let mut opts = options(LayerFormat::Zstd, 1, 1);
     opts.max_uncompressed_bytes = BLOCK_BYTES as u64;
-    let e = compress(&blob[..], &mut Vec::new(), &opts).expect_err("over the limit");
+    let e = compress(&blob[..], Vec::new(), &opts).expect_err("over the limit");
     assert_eq!(e.code(), "LIMIT_EXCEEDED", "{e}");
 }
 
