@@ -27,6 +27,12 @@ apt_install() {
   fi
 }
 
+# build_tools: what building the core needs beyond Rust: ISA-L (the gzip
+# codec) is built from source with nasm and the autotools.
+build_tools() {
+  apt_install nasm autoconf automake libtool make
+}
+
 # The host's target triple. `napi build` always passes `--target`, so the
 # bindings' libraries are in $CARGO_TARGET_DIR/$(host_triple)/debug (or
 # release).

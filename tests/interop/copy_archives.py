@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import os
+import subprocess
 import sys
 import tarfile
 
@@ -227,6 +228,8 @@ def intact(dir_):
         data = blob(layer["digest"])
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
+        elif data[:4] == b"\x28\xb5\x2f\xfd":
+            data = subprocess.run(["zstd", "-dc"], input=data, capture_output=True, check=True).stdout
         if sha256(data) != diff_id:
             sys.exit(f"layer {layer['digest']} does not decompress to its diff_id {diff_id}")
     print(config_digest, " ".join(diff_ids))
