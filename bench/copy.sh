@@ -161,6 +161,20 @@ for ((round = 0; round < RUNS; round++)); do
             rm -rf "$FREE"
             ;;
         esac
+        # gzip -> zstd, registry -> registry (every layer recompressed)
+        from=$S/bench/image:v1
+        case $tool in
+        tranship)
+            new_registry "${tool}_zstd_$round"
+            measure tranship_zstd "$BIN" copy -q --compress zstd "docker://$from" "docker://$TO"
+            rm -rf "$FREE"
+            ;;
+        skopeo)
+            new_registry "${tool}_zstd_$round"
+            measure skopeo_zstd skopeo copy -q "${tls[@]}" --dest-compress-format zstd "docker://$from" "docker://$TO"
+            rm -rf "$FREE"
+            ;;
+        esac
     done
 done
 IDLE_AFTER=$(idle_pct)
@@ -206,6 +220,8 @@ row "crane pull --format=oci, registry -> OCI layout" crane_oci tranship_oci
 row "(containerregistry save.fast, registry -> folder of blobs)" containerregistry_fast tranship_oci
 row "tranship copy --format v2s2, schema1 registry -> empty registry" tranship_s1 tranship_s1
 row "skopeo copy --format v2s2, schema1 registry -> empty registry" skopeo_s1 tranship_s1
+row "tranship copy --compress zstd, gzip layers recompressed, registry -> empty registry" tranship_zstd tranship_zstd
+row "skopeo copy --dest-compress-format zstd, the same" skopeo_zstd tranship_zstd
 echo
 cat "$checks"
 echo

@@ -2,7 +2,7 @@
 platform strings from the cases, manifest files as they are (the manifest target
 takes one leading byte to pick a Content-Type), and archives of the
 example image (an oci-archive, a docker-archive in Docker 25's combined
-form, and a legacy one gzip-compressed)."""
+form, and a legacy one gzip-compressed), and the diff_id cases' layer blobs."""
 
 import gzip
 import io
@@ -14,7 +14,7 @@ import tarfile
 
 corpus, out = map(pathlib.Path, sys.argv[1:3])
 shutil.rmtree(out, ignore_errors=True)
-for target in ("reference", "manifest", "jws", "platform", "archive"):
+for target in ("reference", "manifest", "jws", "platform", "archive", "layer"):
     (out / target).mkdir(parents=True)
 
 count = 0
@@ -52,6 +52,9 @@ def tar_of(files: dict) -> bytes:
             t.addfile(info, io.BytesIO(data))
     return buf.getvalue()
 
+
+for layer in sorted((corpus / "diff_id" / "data").iterdir()):
+    seed("layer", layer.read_bytes())
 
 example = corpus.parent.parent / "examples" / "hello-schema1"
 if example.is_dir():
