@@ -253,6 +253,32 @@ export interface ChildCheck {
   state: string
 }
 
+/**
+ * Compresses the layer file `input` (plain tar, or compressed: it is
+ * decoded first) into `output` as gzip or zstd, off the JavaScript
+ * thread, written whole or not at all; resolves to the new blob's
+ * digests. The same input, format and level give the same bytes on
+ * every machine. Rejects with `code` `INVALID_CONFIG`,
+ * `ENCODER_UNAVAILABLE`, `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+ */
+export declare function compressFile(input: string, output: string, options?: CompressOptions | undefined | null): Promise<LayerDigests>
+
+/** `compressFile`, blocking the JavaScript thread until done. */
+export declare function compressFileSync(input: string, output: string, options?: CompressOptions | undefined | null): LayerDigests
+
+/** What `compressFile` may be told; every field may be left out. */
+export interface CompressOptions {
+  /** `gzip` (default) or `zstd`. */
+  format?: string
+  /** gzip 1-9 (default 1), zstd 1-19 (default 3). */
+  level?: number
+  /**
+   * Threads compressing at once (default: every CPU; the bytes do not
+   * depend on it).
+   */
+  threads?: number
+}
+
 /** What a conversion changed and lost. */
 export interface ConversionReport {
   /** Format of the source. */
@@ -339,6 +365,13 @@ export interface CopyOptions {
    * to the images copied (default true).
    */
   referrers?: boolean
+  /**
+   * Write the layers in this compression, `gzip` or `zstd` (their
+   * digests change and are reported; layers already in it are kept).
+   */
+  compressFormat?: string
+  /** The level of that compression (gzip 1-9, zstd 1-19). */
+  compressLevel?: number
   /** Called with each `ProgressEvent` of the blobs moved. */
   progress?: (event: ProgressEvent) => void
   /**
@@ -387,6 +420,11 @@ export interface CopySummary {
   warnings: Array<string>
   /** Every conversion, with old and new digests. */
   conversions: Array<ConversionReport>
+  /**
+   * Every layer written in another compression, with its old
+   * and new digest (the diff_id is unchanged).
+   */
+  recompressed: Array<RecompressedLayer>
   /** Every blob, once each. */
   blobs: Array<BlobSummary>
   /**
@@ -397,6 +435,16 @@ export interface CopySummary {
   /** Manifests written, children first, the named one last. */
   manifests: Array<string>
 }
+
+/**
+ * Decompresses the layer blob file `input` into the tar `output`, off
+ * the JavaScript thread, written whole or not at all; resolves to its
+ * digests. Rejects with `code` `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+ */
+export declare function decompressFile(input: string, output: string): Promise<LayerDigests>
+
+/** `decompressFile`, blocking the JavaScript thread until done. */
+export declare function decompressFileSync(input: string, output: string): LayerDigests
 
 /** A descriptor: what a referrer listing holds. */
 export interface Descriptor {
@@ -706,6 +754,22 @@ export interface PushedBlob {
   size: number
   /** `existed`, `mounted` or `uploaded`. */
   outcome: string
+}
+
+/** A layer a copy wrote in another compression. */
+export interface RecompressedLayer {
+  /** The source blob's digest. */
+  source: string
+  /** The source blob's size. */
+  sourceSize: number
+  /** The new blob's digest, as the written manifest names it. */
+  digest: string
+  /** The new blob's size. */
+  size: number
+  /** The diff_id, the same for both. */
+  diffId: string
+  /** The new blob's compression: `gzip` or `zstd`. */
+  compression: string
 }
 
 /** A parsed, normalised image reference. */

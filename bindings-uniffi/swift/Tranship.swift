@@ -1126,7 +1126,7 @@ public protocol RegistryProtocol: AnyObject, Sendable {
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, referrers: Bool?, progress: ProgressListener?) async throws  -> CopySummary
+    func copy(source: String, destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, additionalTags: [String], legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, referrers: Bool?, compressFormat: String?, compressLevel: Int64?, progress: ProgressListener?) async throws  -> CopySummary
     
     /**
      * Copies several images into one docker-archive, like `docker save
@@ -1134,7 +1134,7 @@ public protocol RegistryProtocol: AnyObject, Sendable {
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-    func copyAll(sources: [String], destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, referrers: Bool?, progress: ProgressListener?) async throws  -> [CopySummary]
+    func copyAll(sources: [String], destination: String, platforms: [String], all: Bool, format: String?, jobs: UInt32?, legacy: Bool, signingKey: String?, unsigned: Bool, stripMissing: Bool, preserveDigests: Bool, referrers: Bool?, compressFormat: String?, compressLevel: Int64?, progress: ProgressListener?) async throws  -> [CopySummary]
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -1347,12 +1347,12 @@ open func check(address: String, full: Bool = false)async throws  -> CheckReport
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, referrers: Bool? = nil, progress: ProgressListener? = nil)async throws  -> CopySummary  {
+open func copy(source: String, destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, additionalTags: [String] = [], legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, referrers: Bool? = nil, compressFormat: String? = nil, compressLevel: Int64? = nil, progress: ProgressListener? = nil)async throws  -> CopySummary  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_tranship_uniffi_fn_method_registry_copy(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionBool.lower(referrers),FfiConverterOptionTypeProgressListener.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(source),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterSequenceString.lower(additionalTags),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionBool.lower(referrers),FfiConverterOptionString.lower(compressFormat),FfiConverterOptionInt64.lower(compressLevel),FfiConverterOptionTypeProgressListener.lower(progress)
                 )
             },
             pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
@@ -1369,12 +1369,12 @@ open func copy(source: String, destination: String, platforms: [String] = [], al
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-open func copyAll(sources: [String], destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, referrers: Bool? = nil, progress: ProgressListener? = nil)async throws  -> [CopySummary]  {
+open func copyAll(sources: [String], destination: String, platforms: [String] = [], all: Bool = false, format: String? = nil, jobs: UInt32? = nil, legacy: Bool = false, signingKey: String? = nil, unsigned: Bool = false, stripMissing: Bool = false, preserveDigests: Bool = false, referrers: Bool? = nil, compressFormat: String? = nil, compressLevel: Int64? = nil, progress: ProgressListener? = nil)async throws  -> [CopySummary]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_tranship_uniffi_fn_method_registry_copy_all(
-                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(sources),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionBool.lower(referrers),FfiConverterOptionTypeProgressListener.lower(progress)
+                        self.uniffiCloneHandle(),FfiConverterSequenceString.lower(sources),FfiConverterString.lower(destination),FfiConverterSequenceString.lower(platforms),FfiConverterBool.lower(all),FfiConverterOptionString.lower(format),FfiConverterOptionUInt32.lower(jobs),FfiConverterBool.lower(legacy),FfiConverterOptionString.lower(signingKey),FfiConverterBool.lower(unsigned),FfiConverterBool.lower(stripMissing),FfiConverterBool.lower(preserveDigests),FfiConverterOptionBool.lower(referrers),FfiConverterOptionString.lower(compressFormat),FfiConverterOptionInt64.lower(compressLevel),FfiConverterOptionTypeProgressListener.lower(progress)
                 )
             },
             pollFunc: ffi_tranship_uniffi_rust_future_poll_rust_buffer,
@@ -2534,6 +2534,11 @@ public struct CopySummary: Equatable, Hashable {
      */
     public var conversions: [ConversionReport]
     /**
+     * Every layer written in another compression, with its old
+     * and new digest (the diff_id is unchanged).
+     */
+    public var recompressed: [RecompressedLayer]
+    /**
      * Every blob, once each.
      */
     public var blobs: [BlobSummary]
@@ -2592,6 +2597,10 @@ public struct CopySummary: Equatable, Hashable {
          * Every conversion, with old and new digests.
          */conversions: [ConversionReport], 
         /**
+         * Every layer written in another compression, with its old
+         * and new digest (the diff_id is unchanged).
+         */recompressed: [RecompressedLayer], 
+        /**
          * Every blob, once each.
          */blobs: [BlobSummary], 
         /**
@@ -2613,6 +2622,7 @@ public struct CopySummary: Equatable, Hashable {
         self.referrers = referrers
         self.warnings = warnings
         self.conversions = conversions
+        self.recompressed = recompressed
         self.blobs = blobs
         self.bytesCopied = bytesCopied
         self.manifests = manifests
@@ -2646,6 +2656,7 @@ public struct FfiConverterTypeCopySummary: FfiConverterRustBuffer {
                 referrers: FfiConverterSequenceTypeReferrerSummary.read(from: &buf), 
                 warnings: FfiConverterSequenceString.read(from: &buf), 
                 conversions: FfiConverterSequenceTypeConversionReport.read(from: &buf), 
+                recompressed: FfiConverterSequenceTypeRecompressedLayer.read(from: &buf), 
                 blobs: FfiConverterSequenceTypeBlobSummary.read(from: &buf), 
                 bytesCopied: FfiConverterUInt64.read(from: &buf), 
                 manifests: FfiConverterSequenceString.read(from: &buf)
@@ -2665,6 +2676,7 @@ public struct FfiConverterTypeCopySummary: FfiConverterRustBuffer {
         FfiConverterSequenceTypeReferrerSummary.write(value.referrers, into: &buf)
         FfiConverterSequenceString.write(value.warnings, into: &buf)
         FfiConverterSequenceTypeConversionReport.write(value.conversions, into: &buf)
+        FfiConverterSequenceTypeRecompressedLayer.write(value.recompressed, into: &buf)
         FfiConverterSequenceTypeBlobSummary.write(value.blobs, into: &buf)
         FfiConverterUInt64.write(value.bytesCopied, into: &buf)
         FfiConverterSequenceString.write(value.manifests, into: &buf)
@@ -4174,6 +4186,115 @@ public func FfiConverterTypePushedBlob_lower(_ value: PushedBlob) -> RustBuffer 
 
 
 /**
+ * A layer a copy wrote in another compression.
+ */
+public struct RecompressedLayer: Equatable, Hashable {
+    /**
+     * The source blob's digest.
+     */
+    public var source: String
+    /**
+     * The source blob's size.
+     */
+    public var sourceSize: UInt64
+    /**
+     * The new blob's digest, as the written manifest names it.
+     */
+    public var digest: String
+    /**
+     * The new blob's size.
+     */
+    public var size: UInt64
+    /**
+     * The diff_id, the same for both.
+     */
+    public var diffId: String
+    /**
+     * The new blob's compression: `gzip` or `zstd`.
+     */
+    public var compression: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The source blob's digest.
+         */source: String, 
+        /**
+         * The source blob's size.
+         */sourceSize: UInt64, 
+        /**
+         * The new blob's digest, as the written manifest names it.
+         */digest: String, 
+        /**
+         * The new blob's size.
+         */size: UInt64, 
+        /**
+         * The diff_id, the same for both.
+         */diffId: String, 
+        /**
+         * The new blob's compression: `gzip` or `zstd`.
+         */compression: String) {
+        self.source = source
+        self.sourceSize = sourceSize
+        self.digest = digest
+        self.size = size
+        self.diffId = diffId
+        self.compression = compression
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecompressedLayer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecompressedLayer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecompressedLayer {
+        return
+            try RecompressedLayer(
+                source: FfiConverterString.read(from: &buf), 
+                sourceSize: FfiConverterUInt64.read(from: &buf), 
+                digest: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                diffId: FfiConverterString.read(from: &buf), 
+                compression: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecompressedLayer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterUInt64.write(value.sourceSize, into: &buf)
+        FfiConverterString.write(value.digest, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.diffId, into: &buf)
+        FfiConverterString.write(value.compression, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecompressedLayer_lift(_ buf: RustBuffer) throws -> RecompressedLayer {
+    return try FfiConverterTypeRecompressedLayer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecompressedLayer_lower(_ value: RecompressedLayer) -> RustBuffer {
+    return FfiConverterTypeRecompressedLayer.lower(value)
+}
+
+
+/**
  * A parsed, normalised image reference.
  */
 public struct Reference: Equatable, Hashable {
@@ -5561,6 +5682,31 @@ fileprivate struct FfiConverterSequenceTypeIndexEntryReport: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRecompressedLayer: FfiConverterRustBuffer {
+    typealias SwiftType = [RecompressedLayer]
+
+    public static func write(_ value: [RecompressedLayer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRecompressedLayer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RecompressedLayer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RecompressedLayer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRecompressedLayer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeReferrerSummary: FfiConverterRustBuffer {
     typealias SwiftType = [ReferrerSummary]
 
@@ -5771,6 +5917,41 @@ public func parseAddress(text: String)throws  -> Address  {
 })
 }
 /**
+ * Compresses the layer file `input` (plain tar, or compressed: it is
+ * decoded first) into `output` as `format` (`gzip` or `zstd`; none:
+ * gzip) at `level` (none: the format's default), on `threads` threads
+ * (none: every CPU; the bytes do not depend on it), written whole or not
+ * at all; returns the new blob's digests. Fails with code
+ * `INVALID_CONFIG`, `ENCODER_UNAVAILABLE`, `INVALID_LAYER`,
+ * `LIMIT_EXCEEDED` or `IO`.
+ */
+public func compressFile(input: String, output: String, format: String?, level: Int64?, threads: UInt32?)throws  -> LayerDigests  {
+    return try  FfiConverterTypeLayerDigests_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_compress_file(
+        FfiConverterString.lower(input),
+        FfiConverterString.lower(output),
+        FfiConverterOptionString.lower(format),
+        FfiConverterOptionInt64.lower(level),
+        FfiConverterOptionUInt32.lower(threads),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decompresses the layer blob file `input` into the tar `output`,
+ * written whole or not at all; returns its digests. Fails with code
+ * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+ */
+public func decompressFile(input: String, output: String)throws  -> LayerDigests  {
+    return try  FfiConverterTypeLayerDigests_lift(try rustCallWithError(FfiConverterTypeTranshipError_lift) {
+        uniffiCallStatus in
+    uniffi_tranship_uniffi_fn_func_decompress_file(
+        FfiConverterString.lower(input),
+        FfiConverterString.lower(output),uniffiCallStatus
+    )
+})
+}
+/**
  * The digests of the layer blob file at `path`; fails with code
  * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
  */
@@ -5865,7 +6046,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_func_parse_address() != 44216) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_func_diff_id_file() != 31001) {
+    if (uniffi_tranship_uniffi_checksum_func_compress_file() != 30138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_func_decompress_file() != 12550) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tranship_uniffi_checksum_func_diff_id_file() != 37369) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_func_parse_digest() != 2158) {
@@ -5919,10 +6106,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tranship_uniffi_checksum_method_registry_check() != 17479) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 44073) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy() != 41891) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 28235) {
+    if (uniffi_tranship_uniffi_checksum_method_registry_copy_all() != 16177) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() != 27518) {

@@ -361,12 +361,12 @@ uint64_t uniffi_tranship_uniffi_fn_method_registry_check(uint64_t ptr, RustBuffe
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY
-uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer referrers, RustBuffer progress
+uint64_t uniffi_tranship_uniffi_fn_method_registry_copy(uint64_t ptr, RustBuffer source, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, RustBuffer additional_tags, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer referrers, RustBuffer compress_format, RustBuffer compress_level, RustBuffer progress
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY_ALL
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_COPY_ALL
-uint64_t uniffi_tranship_uniffi_fn_method_registry_copy_all(uint64_t ptr, RustBuffer sources, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer referrers, RustBuffer progress
+uint64_t uniffi_tranship_uniffi_fn_method_registry_copy_all(uint64_t ptr, RustBuffer sources, RustBuffer destination, RustBuffer platforms, int8_t all, RustBuffer format, RustBuffer jobs, int8_t legacy, RustBuffer signing_key, int8_t unsigned, int8_t strip_missing, int8_t preserve_digests, RustBuffer referrers, RustBuffer compress_format, RustBuffer compress_level, RustBuffer progress
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_METHOD_REGISTRY_DELETE_MANIFEST
@@ -427,6 +427,16 @@ uint64_t uniffi_tranship_uniffi_fn_method_registry_tags(uint64_t ptr, RustBuffer
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_ADDRESS
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_PARSE_ADDRESS
 RustBuffer uniffi_tranship_uniffi_fn_func_parse_address(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_COMPRESS_FILE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_COMPRESS_FILE
+RustBuffer uniffi_tranship_uniffi_fn_func_compress_file(RustBuffer input, RustBuffer output, RustBuffer format, RustBuffer level, RustBuffer threads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_DECOMPRESS_FILE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_DECOMPRESS_FILE
+RustBuffer uniffi_tranship_uniffi_fn_func_decompress_file(RustBuffer input, RustBuffer output, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_FN_FUNC_DIFF_ID_FILE
@@ -722,6 +732,18 @@ void ffi_tranship_uniffi_rust_future_complete_void(uint64_t handle, RustCallStat
 #ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_ADDRESS
 #define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_PARSE_ADDRESS
 uint16_t uniffi_tranship_uniffi_checksum_func_parse_address(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_COMPRESS_FILE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_COMPRESS_FILE
+uint16_t uniffi_tranship_uniffi_checksum_func_compress_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_DECOMPRESS_FILE
+#define UNIFFI_FFIDEF_UNIFFI_TRANSHIP_UNIFFI_CHECKSUM_FUNC_DECOMPRESS_FILE
+uint16_t uniffi_tranship_uniffi_checksum_func_decompress_file(void
     
 );
 #endif

@@ -8,11 +8,14 @@
 import dev.tranship.ConversionReport
 import dev.tranship.ConvertOptions
 import dev.tranship.DescriptorReport
+import dev.tranship.LayerDigests
 import dev.tranship.Limits
 import dev.tranship.Manifest
 import dev.tranship.ManifestReport
 import dev.tranship.NegotiateRequest
 import dev.tranship.TranshipException
+import dev.tranship.compressFile
+import dev.tranship.decompressFile
 import dev.tranship.diffIdFile
 import dev.tranship.parseAddress
 import dev.tranship.parseDigest

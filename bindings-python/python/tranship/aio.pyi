@@ -74,6 +74,8 @@ class Registry:
         strip_missing: bool = False,
         preserve_digests: bool = False,
         referrers: bool | None = None,
+        compress_format: str | None = None,
+        compress_level: int | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]: ...
     async def check(self, address: str, *, full: bool = False) -> dict[str, Any]: ...
@@ -92,5 +94,7 @@ class Registry:
         strip_missing: bool = False,
         preserve_digests: bool = False,
         referrers: bool | None = None,
+        compress_format: str | None = None,
+        compress_level: int | None = None,
         progress: Callable[[dict[str, Any]], object] | None = None,
     ) -> list[dict[str, Any]]: ...

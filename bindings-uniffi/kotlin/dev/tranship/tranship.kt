@@ -706,6 +706,10 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_tranship_uniffi_checksum_func_parse_address(
     ): Int
+    external fun uniffi_tranship_uniffi_checksum_func_compress_file(
+    ): Int
+    external fun uniffi_tranship_uniffi_checksum_func_decompress_file(
+    ): Int
     external fun uniffi_tranship_uniffi_checksum_func_diff_id_file(
     ): Int
     external fun uniffi_tranship_uniffi_checksum_func_parse_digest(
@@ -831,9 +835,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_check(`ptr`: Long,`address`: RustBuffer.ByValue,`full`: Byte,
     ): Long
-    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`referrers`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy(`ptr`: Long,`source`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`additionalTags`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`referrers`: RustBuffer.ByValue,`compressFormat`: RustBuffer.ByValue,`compressLevel`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_tranship_uniffi_fn_method_registry_copy_all(`ptr`: Long,`sources`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`referrers`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
+    external fun uniffi_tranship_uniffi_fn_method_registry_copy_all(`ptr`: Long,`sources`: RustBuffer.ByValue,`destination`: RustBuffer.ByValue,`platforms`: RustBuffer.ByValue,`all`: Byte,`format`: RustBuffer.ByValue,`jobs`: RustBuffer.ByValue,`legacy`: Byte,`signingKey`: RustBuffer.ByValue,`unsigned`: Byte,`stripMissing`: Byte,`preserveDigests`: Byte,`referrers`: RustBuffer.ByValue,`compressFormat`: RustBuffer.ByValue,`compressLevel`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_method_registry_delete_manifest(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
@@ -858,6 +862,10 @@ internal object UniffiLib {
     external fun uniffi_tranship_uniffi_fn_method_registry_tags(`ptr`: Long,`reference`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_tranship_uniffi_fn_func_parse_address(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_func_compress_file(`input`: RustBuffer.ByValue,`output`: RustBuffer.ByValue,`format`: RustBuffer.ByValue,`level`: RustBuffer.ByValue,`threads`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_tranship_uniffi_fn_func_decompress_file(`input`: RustBuffer.ByValue,`output`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_tranship_uniffi_fn_func_diff_id_file(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -993,7 +1001,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_func_parse_address() and 0xFFFF) != 44216) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_func_diff_id_file() and 0xFFFF) != 31001) {
+    if ((lib.uniffi_tranship_uniffi_checksum_func_compress_file() and 0xFFFF) != 30138) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_func_decompress_file() and 0xFFFF) != 12550) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_tranship_uniffi_checksum_func_diff_id_file() and 0xFFFF) != 37369) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_func_parse_digest() and 0xFFFF) != 2158) {
@@ -1047,10 +1061,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_check() and 0xFFFF) != 17479) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 44073) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy() and 0xFFFF) != 41891) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 28235) {
+    if ((lib.uniffi_tranship_uniffi_checksum_method_registry_copy_all() and 0xFFFF) != 16177) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_tranship_uniffi_checksum_method_registry_delete_manifest() and 0xFFFF) != 27518) {
@@ -2384,7 +2398,7 @@ public interface RegistryInterface {
      * Nothing is named at the destination unless the whole copy
      * succeeds; cancelling the call stops it.
      */
-    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `referrers`: kotlin.Boolean? = null, `progress`: ProgressListener? = null): CopySummary
+    suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `additionalTags`: List<kotlin.String> = listOf(), `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `referrers`: kotlin.Boolean? = null, `compressFormat`: kotlin.String? = null, `compressLevel`: kotlin.Long? = null, `progress`: ProgressListener? = null): CopySummary
     
     /**
      * Copies several images into one docker-archive, like `docker save
@@ -2392,7 +2406,7 @@ public interface RegistryInterface {
      * archive renamed into place only when every image is in it. Takes
      * `copy`'s options; returns a summary per image, in order.
      */
-    suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `referrers`: kotlin.Boolean? = null, `progress`: ProgressListener? = null): List<CopySummary>
+    suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String> = listOf(), `all`: kotlin.Boolean = false, `format`: kotlin.String? = null, `jobs`: kotlin.UInt? = null, `legacy`: kotlin.Boolean = false, `signingKey`: kotlin.String? = null, `unsigned`: kotlin.Boolean = false, `stripMissing`: kotlin.Boolean = false, `preserveDigests`: kotlin.Boolean = false, `referrers`: kotlin.Boolean? = null, `compressFormat`: kotlin.String? = null, `compressLevel`: kotlin.Long? = null, `progress`: ProgressListener? = null): List<CopySummary>
     
     /**
      * Deletes the manifest (a tag is resolved to its digest first);
@@ -2678,7 +2692,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `referrers`: kotlin.Boolean?, `progress`: ProgressListener?) : CopySummary {
+    override suspend fun `copy`(`source`: kotlin.String, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `additionalTags`: List<kotlin.String>, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `referrers`: kotlin.Boolean?, `compressFormat`: kotlin.String?, `compressLevel`: kotlin.Long?, `progress`: ProgressListener?) : CopySummary {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy(
@@ -2697,6 +2711,8 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         FfiConverterBoolean.lower(`stripMissing`),
         FfiConverterBoolean.lower(`preserveDigests`),
         FfiConverterOptionalBoolean.lower(`referrers`),
+        FfiConverterOptionalString.lower(`compressFormat`),
+        FfiConverterOptionalLong.lower(`compressLevel`),
         FfiConverterOptionalTypeProgressListener.lower(`progress`),
             )
         },
@@ -2719,7 +2735,7 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
      */
     @Throws(TranshipException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `referrers`: kotlin.Boolean?, `progress`: ProgressListener?) : List<CopySummary> {
+    override suspend fun `copyAll`(`sources`: List<kotlin.String>, `destination`: kotlin.String, `platforms`: List<kotlin.String>, `all`: kotlin.Boolean, `format`: kotlin.String?, `jobs`: kotlin.UInt?, `legacy`: kotlin.Boolean, `signingKey`: kotlin.String?, `unsigned`: kotlin.Boolean, `stripMissing`: kotlin.Boolean, `preserveDigests`: kotlin.Boolean, `referrers`: kotlin.Boolean?, `compressFormat`: kotlin.String?, `compressLevel`: kotlin.Long?, `progress`: ProgressListener?) : List<CopySummary> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_tranship_uniffi_fn_method_registry_copy_all(
@@ -2737,6 +2753,8 @@ open class Registry: Disposable, AutoCloseable, RegistryInterface
         FfiConverterBoolean.lower(`stripMissing`),
         FfiConverterBoolean.lower(`preserveDigests`),
         FfiConverterOptionalBoolean.lower(`referrers`),
+        FfiConverterOptionalString.lower(`compressFormat`),
+        FfiConverterOptionalLong.lower(`compressLevel`),
         FfiConverterOptionalTypeProgressListener.lower(`progress`),
             )
         },
@@ -3766,6 +3784,12 @@ data class CopySummary (
     var `conversions`: List<ConversionReport>
     , 
     /**
+     * Every layer written in another compression, with its old
+     * and new digest (the diff_id is unchanged).
+     */
+    var `recompressed`: List<RecompressedLayer>
+    , 
+    /**
      * Every blob, once each.
      */
     var `blobs`: List<BlobSummary>
@@ -3808,6 +3832,7 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterSequenceTypeReferrerSummary.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeConversionReport.read(buf),
+            FfiConverterSequenceTypeRecompressedLayer.read(buf),
             FfiConverterSequenceTypeBlobSummary.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterSequenceString.read(buf),
@@ -3827,6 +3852,7 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterSequenceTypeReferrerSummary.allocationSize(value.`referrers`) +
             FfiConverterSequenceString.allocationSize(value.`warnings`) +
             FfiConverterSequenceTypeConversionReport.allocationSize(value.`conversions`) +
+            FfiConverterSequenceTypeRecompressedLayer.allocationSize(value.`recompressed`) +
             FfiConverterSequenceTypeBlobSummary.allocationSize(value.`blobs`) +
             FfiConverterULong.allocationSize(value.`bytesCopied`) +
             FfiConverterSequenceString.allocationSize(value.`manifests`)
@@ -3845,6 +3871,7 @@ public object FfiConverterTypeCopySummary: FfiConverterRustBuffer<CopySummary> {
             FfiConverterSequenceTypeReferrerSummary.write(value.`referrers`, buf)
             FfiConverterSequenceString.write(value.`warnings`, buf)
             FfiConverterSequenceTypeConversionReport.write(value.`conversions`, buf)
+            FfiConverterSequenceTypeRecompressedLayer.write(value.`recompressed`, buf)
             FfiConverterSequenceTypeBlobSummary.write(value.`blobs`, buf)
             FfiConverterULong.write(value.`bytesCopied`, buf)
             FfiConverterSequenceString.write(value.`manifests`, buf)
@@ -4926,6 +4953,85 @@ public object FfiConverterTypePushedBlob: FfiConverterRustBuffer<PushedBlob> {
             FfiConverterString.write(value.`digest`, buf)
             FfiConverterULong.write(value.`size`, buf)
             FfiConverterString.write(value.`outcome`, buf)
+    }
+}
+
+
+
+/**
+ * A layer a copy wrote in another compression.
+ */
+data class RecompressedLayer (
+    /**
+     * The source blob's digest.
+     */
+    var `source`: kotlin.String
+    , 
+    /**
+     * The source blob's size.
+     */
+    var `sourceSize`: kotlin.ULong
+    , 
+    /**
+     * The new blob's digest, as the written manifest names it.
+     */
+    var `digest`: kotlin.String
+    , 
+    /**
+     * The new blob's size.
+     */
+    var `size`: kotlin.ULong
+    , 
+    /**
+     * The diff_id, the same for both.
+     */
+    var `diffId`: kotlin.String
+    , 
+    /**
+     * The new blob's compression: `gzip` or `zstd`.
+     */
+    var `compression`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRecompressedLayer: FfiConverterRustBuffer<RecompressedLayer> {
+    override fun read(buf: ByteBuffer): RecompressedLayer {
+        return RecompressedLayer(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RecompressedLayer) = (
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterULong.allocationSize(value.`sourceSize`) +
+            FfiConverterString.allocationSize(value.`digest`) +
+            FfiConverterULong.allocationSize(value.`size`) +
+            FfiConverterString.allocationSize(value.`diffId`) +
+            FfiConverterString.allocationSize(value.`compression`)
+    )
+
+    override fun write(value: RecompressedLayer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterULong.write(value.`sourceSize`, buf)
+            FfiConverterString.write(value.`digest`, buf)
+            FfiConverterULong.write(value.`size`, buf)
+            FfiConverterString.write(value.`diffId`, buf)
+            FfiConverterString.write(value.`compression`, buf)
     }
 }
 
@@ -6251,6 +6357,34 @@ public object FfiConverterSequenceTypeIndexEntryReport: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeRecompressedLayer: FfiConverterRustBuffer<List<RecompressedLayer>> {
+    override fun read(buf: ByteBuffer): List<RecompressedLayer> {
+        val len = buf.getInt()
+        return List<RecompressedLayer>(len) {
+            FfiConverterTypeRecompressedLayer.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<RecompressedLayer>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRecompressedLayer.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<RecompressedLayer>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRecompressedLayer.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeReferrerSummary: FfiConverterRustBuffer<List<ReferrerSummary>> {
     override fun read(buf: ByteBuffer): List<ReferrerSummary> {
         val len = buf.getInt()
@@ -6464,6 +6598,49 @@ public object FfiConverterMapStringTypeLogin: FfiConverterRustBuffer<Map<kotlin.
     
         
         FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Compresses the layer file `input` (plain tar, or compressed: it is
+         * decoded first) into `output` as `format` (`gzip` or `zstd`; none:
+         * gzip) at `level` (none: the format's default), on `threads` threads
+         * (none: every CPU; the bytes do not depend on it), written whole or not
+         * at all; returns the new blob's digests. Fails with code
+         * `INVALID_CONFIG`, `ENCODER_UNAVAILABLE`, `INVALID_LAYER`,
+         * `LIMIT_EXCEEDED` or `IO`.
+         */
+    @Throws(TranshipException::class) fun `compressFile`(`input`: kotlin.String, `output`: kotlin.String, `format`: kotlin.String?, `level`: kotlin.Long?, `threads`: kotlin.UInt?): LayerDigests {
+            return FfiConverterTypeLayerDigests.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_compress_file(
+    
+        
+        FfiConverterString.lower(`input`),
+        FfiConverterString.lower(`output`),
+        FfiConverterOptionalString.lower(`format`),
+        FfiConverterOptionalLong.lower(`level`),
+        FfiConverterOptionalUInt.lower(`threads`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Decompresses the layer blob file `input` into the tar `output`,
+         * written whole or not at all; returns its digests. Fails with code
+         * `INVALID_LAYER`, `LIMIT_EXCEEDED` or `IO`.
+         */
+    @Throws(TranshipException::class) fun `decompressFile`(`input`: kotlin.String, `output`: kotlin.String): LayerDigests {
+            return FfiConverterTypeLayerDigests.lift(
+    uniffiRustCallWithError(TranshipException) { _status ->
+    UniffiLib.uniffi_tranship_uniffi_fn_func_decompress_file(
+    
+        
+        FfiConverterString.lower(`input`),
+        FfiConverterString.lower(`output`),_status)
 }
     )
     }
