@@ -35,9 +35,9 @@ for case_file in sorted(corpus.glob("*/*.json")):
     for key in ("platform", "want", "have"):
         if isinstance(inp.get(key), str):
             seed("platform", inp[key].encode())
-    # Manifest documents only: diff_id cases name layer blobs (one of them
-    # a file that is missing on purpose).
-    if "file" in inp and case.get("op") != "diff_id":
+    # Manifest documents only: the layer cases name layer blobs (some of
+    # them files that are missing on purpose).
+    if "file" in inp and case.get("op") not in ("diff_id", "compress", "decompress"):
         data = (case_file.parent / inp["file"]).read_bytes()
         seed("manifest", b"\0" + data)
         seed("jws", data)
