@@ -204,8 +204,10 @@ impl<R: BufRead> Read for GzipReader<R> {
             // SAFETY: next_in and next_out point at live slices of the
             // lengths given, borrowed for the duration of the call.
             let status = unsafe { ffi::isal_inflate(state) };
-            let consumed = given - state.avail_in as usize;
-            let produced = room - state.avail_out as usize;
+            // At the end of the input ISA-L may hand back bytes it had
+            // buffered, reporting more available than it was given.
+            let consumed = given.saturating_sub(state.avail_in as usize);
+            let produced = room.saturating_sub(state.avail_out as usize);
             let finished = state.block_state == ffi::isal_block_state_ISAL_BLOCK_FINISH;
             self.input.consume(consumed);
             self.offset += consumed as u64;
