@@ -170,6 +170,18 @@ async fn resolve(source: &dyn ImageSource, root: &Manifest, plan: &Plan) -> Resu
     }
 }
 
+/// `document` (an edited copy of `like`) as a manifest of `like`'s media
+/// type: serialised compact, parsed back.
+fn rewritten(
+    document: &impl serde::Serialize,
+    like: &Manifest,
+    limits: &crate::limits::Limits,
+) -> Result<Manifest> {
+    let bytes = serde_json::to_vec(document)
+        .map_err(|e| Error::Conversion(format!("writing the {}: {e}", like.format())))?;
+    Manifest::parse(&bytes, Some(like.media_type().as_str()), limits)
+}
+
 /// `digest (platform)` for a child of `index`, as errors name it.
 fn child_text(index: &Manifest, digest: &Digest) -> String {
     let platform = index
@@ -477,13 +489,7 @@ impl Run<'_> {
                 entry.media_type = new.media_type().clone();
             }
         }
-        let bytes = serde_json::to_vec(&index)
-            .map_err(|e| Error::Conversion(format!("writing the index: {e}")))?;
-        let rewritten = Manifest::parse(
-            &bytes,
-            Some(base.media_type().as_str()),
-            &self.options.limits,
-        )?;
+        let rewritten = rewritten(&index, base, &self.options.limits)?;
         if let Some(conversion) = conversion.filter(|_| !replaced.is_empty() || converted) {
             let mut report = conversion.report;
             report.result_digest = rewritten.digest();

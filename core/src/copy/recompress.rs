@@ -9,7 +9,7 @@ use super::summary::RecompressedLayer;
 use super::CopyOptions;
 use crate::digest::Digest;
 use crate::error::{Error, Result};
-use crate::image::{blocking, BlobFile, BlobRef, ImageDestination, ImageSource};
+use crate::image::{blocking, image_blobs, BlobFile, BlobRef, ImageDestination, ImageSource};
 use crate::layer::{codec, CompressOptions, Compression, LayerFormat};
 use crate::manifest::{Manifest, ManifestFormat, ManifestKind};
 use crate::media_type::MediaType;
@@ -54,37 +54,23 @@ pub(super) fn choose(
         )));
     }
     let wanted = compress.format.compression();
-    let layers: Vec<BlobRef> = match manifest.kind() {
-        ManifestKind::Image(image) => image
-            .layers
-            .iter()
-            .filter(|l| match layer_compression(&l.media_type) {
+    let schema1 = matches!(manifest.kind(), ManifestKind::Schema1(_));
+    let layers: Vec<BlobRef> = image_blobs(manifest)
+        .into_iter()
+        .filter(|blob| {
+            // schema1 names no media types: its layers are gzip.
+            let now = match &blob.media_type {
+                Some(media_type) => layer_compression(media_type),
+                None if schema1 => Some(Compression::Gzip),
+                None => None,
+            };
+            match now {
                 Some(Compression::None) => true,
                 Some(now) => !only_plain && now != wanted,
                 None => false,
-            })
-            .map(|l| BlobRef {
-                digest: l.digest.clone(),
-                size: Some(l.size),
-                media_type: Some(l.media_type.clone()),
-            })
-            .collect(),
-        // schema1 layers are gzip; a schema1 result keeps them so.
-        ManifestKind::Schema1(s1) if carries_zstd && wanted != Compression::Gzip => {
-            let mut layers: Vec<BlobRef> = Vec::new();
-            for layer in s1.fs_layers.iter().rev() {
-                if !layers.iter().any(|l| l.digest == layer.blob_sum) {
-                    layers.push(BlobRef {
-                        digest: layer.blob_sum.clone(),
-                        size: None,
-                        media_type: None,
-                    });
-                }
             }
-            layers
-        }
-        _ => Vec::new(),
-    };
+        })
+        .collect();
     Ok((!layers.is_empty()).then_some(Recompression {
         options: compress,
         layers,
@@ -195,11 +181,5 @@ pub(super) fn rename_layers(
             };
         }
     }
-    let bytes = serde_json::to_vec(&image)
-        .map_err(|e| Error::Conversion(format!("writing the manifest: {e}")))?;
-    Manifest::parse(
-        &bytes,
-        Some(manifest.media_type().as_str()),
-        &options.limits,
-    )
+    super::rewritten(&image, manifest, &options.limits)
 }

@@ -26,7 +26,7 @@ const HEADER: [u8; 10] = [0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff];
 /// One block's compressor.
 enum BlockCompressor {
     Isal(Deflater),
-    Zlib(u32),
+    Zlib(flate2::Compress),
 }
 
 impl BlockCompressor {
@@ -34,7 +34,10 @@ impl BlockCompressor {
         if level <= 3 {
             BlockCompressor::Isal(Deflater::new(level))
         } else {
-            BlockCompressor::Zlib(level)
+            BlockCompressor::Zlib(flate2::Compress::new(
+                flate2::Compression::new(level),
+                false,
+            ))
         }
     }
 
@@ -42,8 +45,9 @@ impl BlockCompressor {
         let mut out = Vec::new();
         match self {
             BlockCompressor::Isal(deflater) => deflater.block(input, last, &mut out)?,
-            BlockCompressor::Zlib(level) => {
-                let mut z = flate2::Compress::new(flate2::Compression::new(*level), false);
+            BlockCompressor::Zlib(z) => {
+                // Each block starts afresh, as a new stream would.
+                z.reset();
                 let flush = if last {
                     flate2::FlushCompress::Finish
                 } else {

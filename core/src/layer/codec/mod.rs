@@ -128,7 +128,6 @@ pub(crate) fn recompress(
     output: &Path,
     opts: &CompressOptions,
 ) -> Result<Encoded> {
-    opts.check_available()?;
     let target = AtomicFile::beside(output);
     let mut out = io::BufWriter::with_capacity(256 * 1024, target.create()?);
     let encoded = encode(input, name, &mut out, opts)?;
@@ -217,7 +216,7 @@ fn read_into(
 ) -> io::Result<(Hashed, Hashed)> {
     let mut source = Counted::new(Carried { inner: input, name });
     let mut buffered = BufReader::with_capacity(256 * 1024, &mut source);
-    let compression = Compression::detect(prefix(&mut buffered)?);
+    let compression = Compression::detect(buffered.fill_buf()?);
     let mut content = Bounded {
         inner: Counted::new(sink),
         limit,
@@ -243,11 +242,6 @@ fn read_into(
             compression: Compression::None,
         },
     ))
-}
-
-/// The first bytes of a blob, enough to tell its compression.
-fn prefix(input: &mut impl BufRead) -> io::Result<&[u8]> {
-    input.fill_buf()
 }
 
 /// Marks a decoder's own error (not one of ours carried through it) as
