@@ -12,11 +12,12 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib.sh" # CARGO_TARGET_DIR, apt_install
 . "$ROOT/bench/lib.sh"
 BIN=$TARGET/release/tranship
 bench_tools zstd gzip
 # igzip comes in Debian's isal package.
-command -v igzip >/dev/null || { . "$ROOT/scripts/lib.sh" && apt_install isal; }
+command -v igzip >/dev/null || apt_install isal
 
 bench_data
 cd "$DATA"

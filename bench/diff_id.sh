@@ -12,6 +12,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib.sh" # CARGO_TARGET_DIR, apt_install
 . "$ROOT/bench/lib.sh"
 BIN=$TARGET/release/examples/diff_id
 bench_tools
