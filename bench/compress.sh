@@ -36,7 +36,9 @@ trap 'rm -rf "$OUT"' EXIT
 # decoders), and the thread count does not change the bytes.
 "$BIN" layer compress layer.tar -o "$OUT/t.gz" --json >"$OUT/gz.json"
 "$BIN" layer compress layer.tar -o "$OUT/t1.gz" --threads 1 >/dev/null
-cmp -s "$OUT/t.gz" "$OUT/t1.gz" || { echo "gzip: 1 thread and all threads wrote different bytes" >&2; exit 1; }
+# A difference is reported in the targets (and the measuring goes on).
+SAME_BYTES=yes
+cmp -s "$OUT/t.gz" "$OUT/t1.gz" || { SAME_BYTES=NO; echo "gzip: 1 thread and all threads wrote different bytes" >&2; }
 [ "sha256:$(igzip -dc "$OUT/t.gz" | sha256sum | cut -d' ' -f1)" == "$EXPECT" ] || { echo "our gzip does not decode to the tar" >&2; exit 1; }
 "$BIN" layer compress layer.tar --format zstd -o "$OUT/t.zst" >/dev/null
 [ "sha256:$(zstd -dc "$OUT/t.zst" | sha256sum | cut -d' ' -f1)" == "$EXPECT" ] || { echo "our zstd does not decode to the tar" >&2; exit 1; }
@@ -107,6 +109,7 @@ row "Python gzip + hashlib loop" python_dec "-"
 row "tranship layer decompress (zstd, to a file)" ours_zst_dec "-"
 row "zstd -dc > /dev/null" zstd_dec "-"
 echo
+echo "target: gzip, 1 thread and every CPU write the same bytes: $SAME_BYTES"
 echo "target: gzip 1 thread / igzip -1 >= 0.90: $(over ours_gz1 igzip) (size $(awk -v a="${BYTES[ours_gz1]}" -v b="${BYTES[igzip]}" 'BEGIN { printf "%.4f", a / b }')x igzip's, <= 1.03)"
 echo "target: gzip every CPU / 1 thread >= 1.7: $(over ours_gz ours_gz1)"
 echo "target: zstd / zstd -3 -T0 >= 0.90: $(over ours_zst zstd3)"
