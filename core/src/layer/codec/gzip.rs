@@ -5,9 +5,11 @@
 //! Each block is compressed on its own as raw deflate ending in a sync
 //! flush, the last one with the final-block bit; concatenated behind one
 //! gzip header and followed by the CRC-32 (combined from the blocks') and
-//! the length, they form a single valid member. Levels 1 to 3 are ISA-L's
-//! (level 1, the default, is what `igzip -1` writes); 4 to 9 are zlib's
-//! levels, through zlib-rs.
+//! the length, they form a single valid member. Levels 1 and 2 are ISA-L's
+//! (level 1, the default, is what `igzip -1` writes); 3 to 9 are zlib's
+//! levels, through zlib-rs. (ISA-L's level 3 is not used: its AVX-512
+//! and AVX2 code choose different matches, so its bytes depend on the
+//! CPU.)
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -31,7 +33,7 @@ enum BlockCompressor {
 
 impl BlockCompressor {
     fn new(level: u32) -> BlockCompressor {
-        if level <= 3 {
+        if level <= 2 {
             BlockCompressor::Isal(Deflater::new(level))
         } else {
             BlockCompressor::Zlib(flate2::Compress::new(

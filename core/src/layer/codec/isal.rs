@@ -44,7 +44,7 @@ unsafe fn zeroed_box<T>() -> Box<T> {
     unsafe { Box::from_raw(ptr) }
 }
 
-/// A raw-deflate compressor at one of ISA-L's levels (1 to 3), reused
+/// A raw-deflate compressor at one of ISA-L's levels (1 or 2), reused
 /// block after block.
 pub(super) struct Deflater {
     stream: Box<ffi::isal_zstream>,
@@ -58,12 +58,11 @@ pub(super) struct Deflater {
 unsafe impl Send for Deflater {}
 
 impl Deflater {
-    /// A compressor at ISA-L `level` (1, 2 or 3).
+    /// A compressor at ISA-L `level` (1 or 2).
     pub(super) fn new(level: u32) -> Deflater {
         let size = match level {
             1 => ffi::ISAL_DEF_LVL1_DEFAULT,
-            2 => ffi::ISAL_DEF_LVL2_DEFAULT,
-            _ => ffi::ISAL_DEF_LVL3_DEFAULT,
+            _ => ffi::ISAL_DEF_LVL2_DEFAULT,
         };
         // SAFETY: isal_zstream is plain C data for which all-zero is a
         // valid (uninitialised) value; isal_deflate_init sets it up.

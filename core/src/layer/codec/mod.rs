@@ -12,7 +12,7 @@
 //! mode, whose output does not depend on the number of workers. As a
 //! layer's digest is part of its image, a different encoder would mean
 //! different images: where ISA-L's fast x86-64 code cannot run, gzip
-//! levels 1 to 3 refuse with `ENCODER_UNAVAILABLE` rather than write
+//! levels 1 and 2 refuse with `ENCODER_UNAVAILABLE` rather than write
 //! other bytes.
 //!
 //! ```

@@ -154,7 +154,7 @@ impl CompressOptions {
     /// Fails with `ENCODER_UNAVAILABLE` when this machine cannot write
     /// the format and level with the bytes every other machine writes.
     pub fn check_available(&self) -> Result<()> {
-        if self.format == LayerFormat::Gzip && self.level <= 3 && !isal::encoder_available() {
+        if self.format == LayerFormat::Gzip && self.level <= 2 && !isal::encoder_available() {
             return Err(Error::EncoderUnavailable(format!(
                 "gzip level {} is written by ISA-L's x86-64 code, which needs a CPU with SSE4.2; \
                  this one would write other bytes (other digests), so it writes none: \
