@@ -25,6 +25,12 @@ pub(super) const BLOCK_BYTES: usize = 1 << 20;
 /// "unknown" (255), as Go's writer does.
 const HEADER: [u8; 10] = [0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff];
 
+/// Whether gzip `level` is written by ISA-L (levels 1 and 2); the others
+/// are zlib-rs's.
+pub(super) fn by_isal(level: i32) -> bool {
+    level <= 2
+}
+
 /// One block's compressor.
 enum BlockCompressor {
     Isal(Deflater),
@@ -33,7 +39,7 @@ enum BlockCompressor {
 
 impl BlockCompressor {
     fn new(level: u32) -> BlockCompressor {
-        if level <= 2 {
+        if by_isal(level as i32) {
             BlockCompressor::Isal(Deflater::new(level))
         } else {
             BlockCompressor::Zlib(flate2::Compress::new(

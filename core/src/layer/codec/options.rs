@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::isal;
+use super::{gzip, isal};
 use crate::error::{Error, Result};
 use crate::layer::{Compression, DiffIdOptions};
 
@@ -154,7 +154,10 @@ impl CompressOptions {
     /// Fails with `ENCODER_UNAVAILABLE` when this machine cannot write
     /// the format and level with the bytes every other machine writes.
     pub fn check_available(&self) -> Result<()> {
-        if self.format == LayerFormat::Gzip && self.level <= 2 && !isal::encoder_available() {
+        if self.format == LayerFormat::Gzip
+            && gzip::by_isal(self.level)
+            && !isal::encoder_available()
+        {
             return Err(Error::EncoderUnavailable(format!(
                 "gzip level {} is written by ISA-L's x86-64 code, which needs a CPU with SSE4.2; \
                  this one would write other bytes (other digests), so it writes none: \
