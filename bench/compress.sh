@@ -61,6 +61,7 @@ cat layer.tar layer.tar.gz >/dev/null # warm the page cache
 for ((round = 0; round < RUNS; round++)); do
     measure ours_gz "$BIN" layer compress layer.tar -o "$OUT/ours.gz"
     measure ours_gz1 "$BIN" layer compress layer.tar -o "$OUT/ours1.gz" --threads 1
+    measure ours_gz_cpu taskset -c 0 "$BIN" layer compress layer.tar -o "$OUT/ours1.gz" --threads 1
     measure igzip bash -c "igzip -1 -c layer.tar >'$OUT/igzip.gz'"
     measure pigz6 bash -c "pigz -6 -c layer.tar >'$OUT/pigz.gz'"
     measure ours_zst "$BIN" layer compress layer.tar --format zstd -o "$OUT/ours.zst"
@@ -92,6 +93,7 @@ echo "| encode | MB/s | size | peak RSS MiB |"
 echo "|---|---:|---:|---:|"
 row "tranship layer compress (gzip 1, every CPU)" ours_gz
 row "tranship layer compress --threads 1 (gzip 1)" ours_gz1
+row "tranship layer compress --threads 1 on one CPU (taskset -c 0)" ours_gz_cpu
 row "igzip -1 (one thread)" igzip
 row "pigz -6 (every CPU)" pigz6
 row "gzip -6" gzip6
@@ -110,8 +112,8 @@ row "tranship layer decompress (zstd, to a file)" ours_zst_dec "-"
 row "zstd -dc > /dev/null" zstd_dec "-"
 echo
 echo "target: gzip, 1 thread and every CPU write the same bytes: $SAME_BYTES"
-echo "target: gzip 1 thread / igzip -1 >= 0.90: $(over ours_gz1 igzip) (size $(awk -v a="${BYTES[ours_gz1]}" -v b="${BYTES[igzip]}" 'BEGIN { printf "%.4f", a / b }')x igzip's, <= 1.03)"
-echo "target: gzip every CPU / 1 thread >= 1.7: $(over ours_gz ours_gz1)"
+echo "target: gzip 1 thread / igzip -1 >= 0.90: $(over ours_gz1 igzip); on one CPU: $(over ours_gz_cpu igzip) (size $(awk -v a="${BYTES[ours_gz1]}" -v b="${BYTES[igzip]}" 'BEGIN { printf "%.4f", a / b }')x igzip's, <= 1.03)"
+echo "target: gzip every CPU / one CPU >= 1.7: $(over ours_gz ours_gz_cpu) (/ 1 thread on every CPU: $(over ours_gz ours_gz1))"
 echo "target: zstd / zstd -3 -T0 >= 0.90: $(over ours_zst zstd3)"
 echo "target: diff-id / igzip -dc >= 0.90: $(over ours_diff_id igzip_dec); diff-id / Python >= 2.5: $(over ours_diff_id python_dec)"
 echo "target: peak RSS < 64 MiB: gzip $(mib ours_gz), zstd $(mib ours_zst), diff-id $(mib ours_diff_id)"

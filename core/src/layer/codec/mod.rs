@@ -156,7 +156,7 @@ fn encode(
     .map_err(|e| layer_error(e, name))?;
     Ok(Encoded {
         layer: LayerDigests {
-            compressed: written.hasher.finish(),
+            compressed: written.digest(),
             compressed_size: written.count,
             diff_id: content.digest,
             uncompressed_size: content.size,
@@ -206,17 +206,24 @@ struct Hashed {
 }
 
 /// Reads the blob `input`, detects its compression, and writes its
-/// decoded content to `sink`, hashing both sides. Errors of ours travel
-/// inside `io::Error`s (see [`layer_error`]).
+/// decoded content to `sink`, hashing both sides. A plain blob is its
+/// content, so it is hashed once. Errors of ours travel inside
+/// `io::Error`s (see [`layer_error`]).
 fn read_into(
     input: impl Read,
     name: &str,
     limit: u64,
     sink: &mut dyn Write,
 ) -> io::Result<(Hashed, Hashed)> {
-    let mut source = Counted::new(Carried { inner: input, name });
+    let mut carried = Carried { inner: input, name };
+    let mut head = [0u8; MAGIC_BYTES];
+    let got = read_up_to(&mut carried, &mut head)?;
+    let compression = Compression::detect(&head[..got]);
+    let mut source = Counted::new((&head[..got]).chain(carried));
+    if compression == Compression::None {
+        source.hasher = None;
+    }
     let mut buffered = BufReader::with_capacity(256 * 1024, &mut source);
-    let compression = Compression::detect(buffered.fill_buf()?);
     let mut content = Bounded {
         inner: Counted::new(sink),
         limit,
@@ -229,19 +236,38 @@ fn read_into(
     // Whatever follows the compressed stream still belongs to the blob.
     io::copy(&mut buffered, &mut io::sink())?;
     drop(buffered);
-    let content = content.inner;
-    Ok((
-        Hashed {
-            digest: source.hasher.finish(),
-            size: source.count,
-            compression,
+    let mut content = content.inner;
+    let content = Hashed {
+        digest: content.digest(),
+        size: content.count,
+        compression: Compression::None,
+    };
+    let source = Hashed {
+        digest: match source.hasher {
+            Some(hasher) => hasher.finish(),
+            None => content.digest.clone(),
         },
-        Hashed {
-            digest: content.hasher.finish(),
-            size: content.count,
-            compression: Compression::None,
-        },
-    ))
+        size: source.count,
+        compression,
+    };
+    Ok((source, content))
+}
+
+/// How many leading bytes [`Compression::detect`] looks at (xz's magic
+/// is the longest).
+const MAGIC_BYTES: usize = 6;
+
+/// Reads into `buf` until it is full or the input ends; returns how many
+/// bytes were read.
+fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match input.read(&mut buf[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    Ok(got)
 }
 
 /// Marks a decoder's own error (not one of ours carried through it) as
@@ -282,9 +308,14 @@ fn layer_error(e: io::Error, name: &str) -> Error {
     }
 }
 
-/// zstd at `opts.level`, always in zstd's multi-threaded mode: its
-/// output is the same for any number of workers, and differs from the
-/// single-threaded mode's.
+/// The size of the jobs zstd's workers compress apart. Fixed, as the
+/// bytes depend on it; 4 MiB (zstd's default at level 3 is 8 MiB) keeps
+/// the jobs in flight, so memory, about halved at the same speed.
+const ZSTD_JOB_BYTES: u32 = 4 << 20;
+
+/// zstd at `opts.level`, always in zstd's multi-threaded mode with jobs
+/// of [`ZSTD_JOB_BYTES`]: its output is the same for any number of
+/// workers, and differs from the single-threaded mode's.
 fn zstd_encode<T>(
     opts: &CompressOptions,
     output: &mut (dyn Write + Send),
@@ -292,15 +323,17 @@ fn zstd_encode<T>(
 ) -> io::Result<T> {
     let mut encoder = zstd::stream::write::Encoder::new(output, opts.level)?;
     encoder.multithread(opts.threads.max(1) as u32)?;
+    encoder.set_parameter(zstd::zstd_safe::CParameter::JobSize(ZSTD_JOB_BYTES))?;
     let value = produce(&mut encoder)?;
     encoder.finish()?.flush()?;
     Ok(value)
 }
 
-/// A reader or writer that counts and hashes (sha256) what passes.
+/// A reader or writer that counts and hashes (sha256) what passes; with
+/// no hasher it only counts.
 struct Counted<T> {
     inner: T,
-    hasher: Hasher,
+    hasher: Option<Hasher>,
     count: u64,
 }
 
@@ -308,17 +341,32 @@ impl<T> Counted<T> {
     fn new(inner: T) -> Self {
         Counted {
             inner,
-            hasher: Algorithm::Sha256.hasher(),
+            hasher: Some(Algorithm::Sha256.hasher()),
             count: 0,
         }
+    }
+
+    /// The digest of what passed (of nothing when it was not hashed);
+    /// hashing stops here.
+    fn digest(&mut self) -> Digest {
+        self.hasher
+            .take()
+            .unwrap_or_else(|| Algorithm::Sha256.hasher())
+            .finish()
+    }
+
+    fn pass(&mut self, bytes: &[u8]) {
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(bytes);
+        }
+        self.count += bytes.len() as u64;
     }
 }
 
 impl<T: Read> Read for Counted<T> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
+        self.pass(&buf[..n]);
         Ok(n)
     }
 }
@@ -326,8 +374,7 @@ impl<T: Read> Read for Counted<T> {
 impl<T: Write> Write for Counted<T> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
+        self.pass(&buf[..n]);
         Ok(n)
     }
 

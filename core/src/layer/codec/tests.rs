@@ -106,6 +106,29 @@ fn recompressing_keeps_the_diff_id() {
 }
 
 #[test]
+fn the_input_is_hashed_as_read_plain_or_compressed() {
+    let sha = |bytes: &[u8]| {
+        let mut hasher = Algorithm::Sha256.hasher();
+        hasher.update(bytes);
+        hasher.finish()
+    };
+    let opts = options(LayerFormat::Zstd, 3, 2);
+    // Shorter than a compression's magic, and longer than a buffer.
+    for input in [b"tar".to_vec(), Vec::new(), sample(300 * 1024)] {
+        let encoded = encode(&input[..], "plain", &mut Vec::new(), &opts).expect("plain");
+        assert_eq!(encoded.input, sha(&input), "a plain input's digest");
+        assert_eq!(encoded.input, encoded.layer.diff_id);
+        assert_eq!(encoded.input_size, input.len() as u64);
+    }
+    let mut gz = Vec::new();
+    compress(&sample(1000)[..], &mut gz, &CompressOptions::default()).expect("gzip");
+    let encoded = encode(&gz[..], "gzip", &mut Vec::new(), &opts).expect("gzip input");
+    assert_eq!(encoded.input, sha(&gz), "a compressed input's digest");
+    assert_eq!(encoded.layer.diff_id, sha(&sample(1000)));
+    assert_eq!(encoded.input_size, gz.len() as u64);
+}
+
+#[test]
 fn concatenated_members_decode_as_one_stream() {
     let mut two = EMPTY_LAYER_GZIP.to_vec();
     two.extend_from_slice(&EMPTY_LAYER_GZIP);
