@@ -93,7 +93,7 @@ echo "| encode | MB/s | size | peak RSS MiB |"
 echo "|---|---:|---:|---:|"
 row "tranship layer compress (gzip 1, every CPU)" ours_gz
 row "tranship layer compress --threads 1 (gzip 1)" ours_gz1
-row "tranship layer compress --threads 1 on one CPU (taskset -c 0)" ours_gz_cpu
+row "tranship layer compress --threads 1 on one CPU (taskset -c 0)" ours_gz_cpu "$(ratio ours_gz1)"
 row "igzip -1 (one thread)" igzip
 row "pigz -6 (every CPU)" pigz6
 row "gzip -6" gzip6
